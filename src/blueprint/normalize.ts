@@ -1,0 +1,207 @@
+import type { ModelPath } from './findings';
+import {
+  ALL_EVENTS,
+  normalizePrefix,
+  type Account,
+  type ArchiveRestore,
+  type BackupPlan,
+  type Blueprint,
+  type Bucket,
+  type Encryption,
+  type FileSystem,
+  type Network,
+  type Recovery,
+  type ReplicationEdge,
+  type Repository,
+  type Site,
+  type UnresolvedReference,
+} from './model';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Raw = any;
+
+/**
+ * Builds the model from schema-valid data that already carries the schema's defaults. Fills the
+ * defaults that depend on other fields (purpose-driven events, bucket names, versioning of
+ * replicated buckets) and resolves references; a reference that names nothing is recorded in
+ * `unresolved` and the object holding it is left out, so rules only ever see whole objects.
+ */
+export function buildModel(file: string, data: Raw): Blueprint {
+  const unresolved: UnresolvedReference[] = [];
+  const lookup = <T>(map: Map<string, T>, kind: UnresolvedReference['kind'], name: string, path: ModelPath): T | undefined => {
+    const found = map.get(name);
+    if (!found) unresolved.push({ kind, name, path, known: [...map.keys()] });
+    return found;
+  };
+  const entries = (obj: Raw): [string, Raw][] => Object.entries(obj ?? {});
+
+  const accounts = new Map<string, Account>();
+  for (const [key, a] of entries(data.accounts)) accounts.set(key, { key, path: ['accounts', key], id: a.id, assumeRole: a.assumeRole });
+
+  const sites = new Map<string, Site>();
+  for (const [key, s] of entries(data.sites)) {
+    const path = ['sites', key];
+    const account = s.account === undefined ? undefined : lookup(accounts, 'account', s.account, [...path, 'account']);
+    sites.set(key, { key, path, account, region: s.region });
+  }
+
+  const replicatedKeys = new Set<string>();
+  for (const e of data.replication ?? []) replicatedKeys.add(e.from).add(e.to);
+
+  const buckets = new Map<string, Bucket>();
+  for (const [key, b] of entries(data.buckets)) {
+    const path = ['buckets', key];
+    const site = lookup(sites, 'site', b.site, [...path, 'site']);
+    if (!site) continue;
+    buckets.set(key, {
+      key,
+      path,
+      site,
+      name: b.name ?? defaultBucketName(data.name, key, site),
+      nameGiven: b.name !== undefined,
+      encryption: encryption(b.encryption),
+      versioningDeclared: b.versioning,
+      versioning: b.versioning || replicatedKeys.has(key),
+      adopt: b.adopt,
+      lifecycle: (b.lifecycle ?? []).map((r: Raw, i: number) => ({
+        path: [...path, 'lifecycle', i],
+        prefix: r.prefix,
+        transitions: r.transitions ?? [],
+        expirationDays: r.expirationDays,
+        noncurrentVersionExpirationDays: r.noncurrentVersionExpirationDays,
+      })),
+    });
+  }
+
+  const replication: ReplicationEdge[] = [];
+  (data.replication ?? []).forEach((e: Raw, i: number) => {
+    const path = ['replication', i];
+    const from = lookup(buckets, 'bucket', e.from, [...path, 'from']);
+    const to = lookup(buckets, 'bucket', e.to, [...path, 'to']);
+    if (!from || !to) return;
+    replication.push({ path, from, to, mode: e.mode, prefix: e.prefix, replicationTime: e.replicationTime, deleteMarkers: e.deleteMarkers, storageClass: e.storageClass, existingObjects: e.existingObjects });
+  });
+
+  const network = (n: Raw, path: ModelPath): Network => ({ path, subnetId: n.subnetId, securityGroupIds: n.securityGroupIds, securityGroup: n.securityGroup });
+
+  const fileSystems = new Map<string, FileSystem>();
+  for (const [key, f] of entries(data.fileSystems)) {
+    const path = ['fileSystems', key];
+    const site = lookup(sites, 'site', f.site, [...path, 'site']);
+    const repositories: Repository[] = [];
+    (f.repositories ?? []).forEach((r: Raw, i: number) => {
+      const rpath = [...path, 'repositories', i];
+      const bucket = lookup(buckets, 'bucket', r.bucket, [...rpath, 'bucket']);
+      if (!bucket) return;
+      repositories.push({
+        path: rpath,
+        fileSystemPath: r.path,
+        bucket,
+        prefix: normalizePrefix(r.prefix),
+        purpose: r.purpose,
+        autoImport: r.autoImport ?? (r.purpose === 'output' ? [] : [...ALL_EVENTS]),
+        autoExport: r.autoExport ?? (r.purpose === 'input' ? [] : [...ALL_EVENTS]),
+        preload: r.preload,
+        importedFileChunkSize: r.importedFileChunkSize,
+      });
+    });
+    if (!site) continue;
+    fileSystems.set(key, {
+      key,
+      path,
+      site,
+      deploymentType: f.deploymentType,
+      storageType: f.storageType,
+      storageCapacity: f.storageCapacity,
+      lustreVersion: f.lustreVersion,
+      compression: f.compression,
+      network: network(f.network, [...path, 'network']),
+      repositories,
+      throughput: f.throughput,
+      kmsKeyArn: f.kmsKeyArn,
+      backups: f.backups,
+      driveCache: f.driveCache,
+      throughputCapacity: f.throughputCapacity,
+      readCache: f.readCache,
+      metadata: f.metadata,
+      efa: f.efa,
+      weeklyMaintenance: f.weeklyMaintenance,
+    });
+  }
+
+  const backupPlans = new Map<string, BackupPlan>();
+  for (const [key, p] of entries(data.backupPlans)) {
+    const path = ['backupPlans', key];
+    const site = lookup(sites, 'site', p.site, [...path, 'site']);
+    const planned = (p.fileSystems as string[]).flatMap((k, i) => lookup(fileSystems, 'file system', k, [...path, 'fileSystems', i]) ?? []);
+    const copyTo = (p.copyTo ?? []).flatMap((c: Raw, i: number) => {
+      const cpath = [...path, 'copyTo', i];
+      const target = lookup(sites, 'site', c.site, [...cpath, 'site']);
+      return target ? [{ path: cpath, site: target, retentionDays: c.retentionDays ?? p.retentionDays }] : [];
+    });
+    if (!site) continue;
+    backupPlans.set(key, {
+      key,
+      path,
+      site,
+      fileSystems: planned,
+      schedule: p.schedule,
+      retentionDays: p.retentionDays,
+      startWindowMinutes: p.startWindowMinutes,
+      completionWindowMinutes: p.completionWindowMinutes,
+      copyTo,
+      vaultLock: p.vaultLock,
+    });
+  }
+
+  const archiveRestore: ArchiveRestore[] = [];
+  (data.archiveRestore ?? []).forEach((a: Raw, i: number) => {
+    const path = ['archiveRestore', i];
+    const bucket = lookup(buckets, 'bucket', a.bucket, [...path, 'bucket']);
+    if (bucket) archiveRestore.push({ path, bucket, prefix: a.prefix, tier: a.tier, days: a.days, notify: a.notify ?? [] });
+  });
+
+  const recovery: Recovery[] = [];
+  (data.recovery ?? []).forEach((r: Raw, i: number) => {
+    const path = ['recovery', i];
+    const fileSystem = lookup(fileSystems, 'file system', r.fileSystem, [...path, 'fileSystem']);
+    const site = lookup(sites, 'site', r.site, [...path, 'site']);
+    if (fileSystem && site) recovery.push({ path, fileSystem, site, standby: r.standby, network: network(r.network, [...path, 'network']) });
+  });
+
+  const state = data.state ?? { backend: 'local', workspacePrefix: '', hostname: 'app.terraform.io' };
+  return {
+    file,
+    name: data.name,
+    tags: data.tags ?? {},
+    accounts,
+    sites,
+    state: {
+      backend: state.backend,
+      organization: state.organization,
+      workspacePrefix: state.workspacePrefix,
+      hostname: state.hostname,
+      s3: state.s3,
+    },
+    buckets,
+    replication,
+    fileSystems,
+    backupPlans,
+    archiveRestore,
+    recovery,
+    unresolved,
+  };
+}
+
+function encryption(raw: Raw): Encryption {
+  if (raw === 'kms') return { kind: 'kms' };
+  if (typeof raw === 'object') return { kind: 'kms-key', keyArn: raw.kmsKeyArn };
+  return { kind: 'sse-s3' };
+}
+
+/** `<name>-<key>-<region>`, plus `-<account id>` when the site names an account. */
+export function defaultBucketName(name: string, key: string, site: Site): string {
+  const parts = [name, key.toLowerCase().replace(/_/g, '-'), site.region];
+  if (site.account) parts.push(site.account.id);
+  return parts.join('-');
+}

@@ -1,0 +1,130 @@
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import schema from '../../schemas/blueprint.schema.json';
+import { didYouMean, type Issue, type ModelPath } from './findings';
+
+export { schema };
+
+let compiled: ValidateFunction | undefined;
+
+/** The blueprint validator, compiled once per process. It fills the schema's defaults into the data it checks. */
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: true, verbose: true });
+    addFormats(ajv, ['email']);
+    compiled = ajv.compile(schema);
+  }
+  return compiled;
+}
+
+/**
+ * Checks `data` against schemas/blueprint.schema.json. Returns the data with the schema's defaults
+ * filled in (a copy; the input is untouched) and one issue per problem, in the user's words.
+ */
+export function checkSchema(data: unknown): { data: unknown; issues: Issue[] } {
+  const copy = data === undefined ? undefined : structuredClone(data);
+  const validate = validator();
+  if (validate(copy)) return { data: copy, issues: [] };
+  return { data: copy, issues: toIssues(validate.errors ?? []) };
+}
+
+/** ajv's error objects, collapsed (one per problem, anyOf reduced to the branch the value meant) and worded for users. */
+function toIssues(errors: ErrorObject[]): Issue[] {
+  const anyOfs = errors.filter((e) => e.keyword === 'anyOf');
+  const issues: Issue[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    const branchOf = anyOfs.find((a) => a !== e && e.schemaPath.startsWith(`${a.schemaPath}/`));
+    if (branchOf && !branchMatchesValue(branchOf, e)) continue;
+    if (e.keyword === 'anyOf' && anyOfs.length && errors.some((x) => x !== e && x.schemaPath.startsWith(`${e.schemaPath}/`) && branchMatchesValue(e, x))) continue;
+    if (e.keyword === 'propertyNames') continue; // reported through its nested error, which names the key
+    const issue = toIssue(e);
+    const key = `${issue.id}|${issue.path.join('/')}|${issue.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      issues.push(issue);
+    }
+  }
+  return issues;
+}
+
+/** True when the anyOf branch that produced `e` is the one for the value's JSON type. */
+function branchMatchesValue(anyOf: ErrorObject, e: ErrorObject): boolean {
+  const rest = e.schemaPath.slice(anyOf.schemaPath.length + 1);
+  const index = Number(rest.split('/')[0]);
+  const branch = (anyOf.schema as Record<string, unknown>[])[index];
+  const value = anyOf.data;
+  if (branch.type === 'object') return typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (Array.isArray(branch.enum)) return typeof value === 'string';
+  return false;
+}
+
+function pointerToPath(pointer: string): (string | number)[] {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a map';
+  if (typeof v === 'string') return `'${v.length > 60 ? `${v.slice(0, 57)}...` : v}'`;
+  return String(v);
+}
+
+function typeWord(t: unknown): string {
+  const words: Record<string, string> = { object: 'a map', array: 'a list', string: 'a string', integer: 'a whole number', number: 'a number', boolean: 'true or false' };
+  return Array.isArray(t) ? t.map(typeWord).join(' or ') : (words[String(t)] ?? String(t));
+}
+
+function toIssue(e: ErrorObject): Issue {
+  const path: ModelPath = pointerToPath(e.instancePath);
+  const parent = (e.parentSchema ?? {}) as Record<string, unknown>;
+  const hint = typeof parent.description === 'string' ? ` (${parent.description})` : '';
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(p.additionalProperty);
+      const known = Object.keys((parent.properties as object) ?? {});
+      return {
+        id: 'SCH001',
+        severity: 'error',
+        path: [...path, key],
+        atKey: true,
+        message: `unknown key '${key}'${didYouMean(key, known)}${known.length ? `; allowed here: ${known.join(', ')}` : ''}`,
+      };
+    }
+    case 'required':
+      return { id: 'SCH002', severity: 'error', path, message: `missing required key '${String(p.missingProperty)}'` };
+    case 'type':
+      return { id: 'SCH003', severity: 'error', path, message: `must be ${typeWord(p.type)}, got ${describeValue(e.data)}${hint}` };
+    case 'enum': {
+      const allowed = (p.allowedValues as unknown[]).map((v) => String(v));
+      return {
+        id: 'SCH004',
+        severity: 'error',
+        path,
+        message: `must be one of ${allowed.join(', ')}; got ${describeValue(e.data)}${didYouMean(String(e.data), allowed)}`,
+      };
+    }
+    case 'const':
+      return { id: 'SCH004', severity: 'error', path, message: `must be ${JSON.stringify(p.allowedValue)}; got ${describeValue(e.data)}` };
+    case 'anyOf':
+      return { id: 'SCH004', severity: 'error', path, message: `got ${describeValue(e.data)}, which is not allowed here${hint}` };
+    case 'pattern':
+    case 'format':
+      if (e.propertyName !== undefined) {
+        return { id: 'SCH001', severity: 'error', path: [...path, e.propertyName], atKey: true, message: `'${e.propertyName}' is not a valid key: a letter first, then letters, digits, - or _, at most 32 characters` };
+      }
+      return { id: 'SCH004', severity: 'error', path, message: `${describeValue(e.data)} is not valid${hint || ` (${e.message})`}` };
+    default:
+      if (e.propertyName !== undefined) {
+        return { id: 'SCH001', severity: 'error', path: [...path, e.propertyName], atKey: true, message: `'${e.propertyName}' is not a valid key: ${e.message}` };
+      }
+      return { id: 'SCH004', severity: 'error', path, message: `${describeValue(e.data)}: ${e.message}${hint}` };
+  }
+}

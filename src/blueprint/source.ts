@@ -1,0 +1,86 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Finding, ModelPath } from './findings';
+
+/** A parsed blueprint file that still knows where every key and value came from. */
+export interface Source {
+  file: string;
+  /** The plain data; undefined when the YAML has errors. */
+  data: unknown;
+  /** YAML problems (syntax, duplicate keys, tabs), already positioned. */
+  findings: Finding[];
+  /** 1-based line and column of the value at `path` (or its key), else of its nearest existing parent. */
+  locate(path: ModelPath, atKey?: boolean): { line: number; col: number };
+}
+
+const YAML_IDS: Record<string, string> = { DUPLICATE_KEY: 'YML002', TAB_AS_INDENT: 'YML003' };
+
+/** Parses YAML text with yaml's Document API and a LineCounter, keeping positions. */
+export function parseSource(file: string, text: string): Source {
+  const lineCounter = new LineCounter();
+  const at = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line: Math.max(1, line), col: Math.max(1, col) };
+  };
+  const findings: Finding[] = [];
+  let doc: Document.Parsed | undefined;
+  let data: unknown;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+    for (const [list, severity] of [[doc.errors, 'error'], [doc.warnings, 'warning']] as const) {
+      for (const e of list) {
+        const id = YAML_IDS[e.code] ?? 'YML001';
+        findings.push({ file, ...at(e.pos[0]), severity, id, path: '(yaml)', message: yamlMessage(e.code, e.message) });
+      }
+    }
+    if (doc.errors.length === 0) data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // The parser recurses: absurd nesting and alias bombs end up here, not as a crash.
+    findings.push({ file, line: 1, col: 1, severity: 'error', id: 'YML001', path: '(yaml)', message: `cannot read this YAML: ${(err as Error).message}` });
+    doc = undefined;
+    data = undefined;
+  }
+  return {
+    file,
+    data,
+    findings,
+    locate: (path, atKey = false) => (doc ? at(nodeOffset(doc.contents as Node | null, path, atKey)) : { line: 1, col: 1 }),
+  };
+}
+
+function nodeOffset(root: Node | null, path: ModelPath, atKey: boolean): number {
+  let node: Node | null = root;
+  let best = root?.range?.[0] ?? 0;
+  for (let i = 0; i < path.length && node; i++) {
+    const seg = path[i];
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && (isScalar(p.key) ? p.key.value : p.key) === seg);
+      if (!pair) break;
+      const keyNode = pair.key as Node | null;
+      if (i === path.length - 1 && atKey && keyNode?.range) return keyNode.range[0];
+      const value = pair.value as Node | null;
+      // `key:` with nothing after it has an empty value node; point at the key instead.
+      const empty = !value?.range || (isScalar(value) && value.value === null && value.range[0] === value.range[1]);
+      best = empty ? (keyNode?.range?.[0] ?? best) : value!.range![0];
+      node = value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg] as Node | undefined;
+      if (!item) break;
+      if (item.range) best = item.range[0];
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return best;
+}
+
+function yamlMessage(code: string, message: string): string {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'this key appears twice in the same map; keep one of them';
+    case 'TAB_AS_INDENT':
+      return 'YAML does not allow tabs for indentation; indent with spaces';
+    default:
+      return `${message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')} (fix the YAML syntax here)`;
+  }
+}

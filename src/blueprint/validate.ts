@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { RULES } from '../rules';
+import { UserError } from './errors';
+import { compareFindings, hasErrors, pathToString, type Finding, type Issue, type Severity } from './findings';
+import type { Blueprint } from './model';
+import { buildModel } from './normalize';
+import { checkSchema } from './schema';
+import { parseSource, type Source } from './source';
+
+/** Findings reported by the pipeline's stages rather than by semantic rules; listed by `lustreform rules`. */
+export const STAGE_CHECKS: readonly { id: string; severity: Severity; summary: string }[] = [
+  { id: 'YML001', severity: 'error', summary: 'The file is not valid YAML.' },
+  { id: 'YML002', severity: 'error', summary: 'A key appears twice in the same map.' },
+  { id: 'YML003', severity: 'error', summary: 'Tabs used for indentation (YAML allows spaces only).' },
+  { id: 'SCH001', severity: 'error', summary: 'An unknown key (a typo, or a key in the wrong place), or an invalid key name.' },
+  { id: 'SCH002', severity: 'error', summary: 'A required key is missing.' },
+  { id: 'SCH003', severity: 'error', summary: 'A value has the wrong type (a list for a map, a string for a number...).' },
+  { id: 'SCH004', severity: 'error', summary: 'A value is not allowed (enum, pattern, range, format).' },
+  { id: 'INT001', severity: 'error', summary: 'lustreform failed on this input: a bug; please report it with the blueprint.' },
+];
+
+export interface Validation {
+  findings: Finding[];
+  /** The model, when there are no errors. */
+  model?: Blueprint;
+}
+
+/** Reads and validates a blueprint file: YAML, then schema, then model and rules. */
+export function validateFile(file: string): Validation {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
+    throw new UserError(`cannot read blueprint ${file}: ${why}. Pass one with -b FILE or set LUSTREFORM_BLUEPRINT.`);
+  }
+  return validateText(file, text);
+}
+
+/** Validates blueprint text; never throws on any input. */
+export function validateText(file: string, text: string): Validation {
+  const source = parseSource(file, text);
+  if (hasErrors(source.findings)) return { findings: sorted(source.findings) };
+  const place = (issues: Issue[]) => issues.map((i) => locate(source, i));
+  try {
+    if (source.data === undefined || source.data === null) {
+      return { findings: sorted([...source.findings, locate(source, { id: 'SCH003', severity: 'error', path: [], message: 'the blueprint is empty; start from blueprints/quickstart.yaml' })]) };
+    }
+    const schema = checkSchema(source.data);
+    if (schema.issues.length) return { findings: sorted([...source.findings, ...place(schema.issues)]) };
+    const model = buildModel(file, schema.data);
+    const findings = [...source.findings, ...place(runRules(model))];
+    return { findings: sorted(findings), model: hasErrors(findings) ? undefined : model };
+  } catch (err) {
+    return { findings: sorted([...source.findings, locate(source, internal(`validation failed: ${(err as Error).message}`))]) };
+  }
+}
+
+/** Runs every semantic rule; a rule that throws becomes an INT001 finding instead of a crash. */
+export function runRules(model: Blueprint): Issue[] {
+  return RULES.flatMap((rule) => {
+    try {
+      return rule.check(model).map((h) => ({ id: rule.id, severity: rule.severity, path: h.path, message: h.message, atKey: h.atKey }));
+    } catch (err) {
+      return [internal(`rule ${rule.id} failed: ${(err as Error).message}`)];
+    }
+  });
+}
+
+const internal = (message: string): Issue => ({ id: 'INT001', severity: 'error', path: [], message: `${message}; this is a lustreform bug, please report it` });
+
+function locate(source: Source, issue: Issue): Finding {
+  const { line, col } = source.locate(issue.path, issue.atKey);
+  return { file: source.file, line, col, severity: issue.severity, id: issue.id, path: pathToString(issue.path), message: issue.message };
+}
+
+const sorted = (findings: Finding[]) => [...findings].sort(compareFindings);

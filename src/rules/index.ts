@@ -1,0 +1,33 @@
+import { archiveRules } from './archive';
+import { backupRules } from './backup';
+import { bucketRules } from './buckets';
+import { fsxRules } from './fsx';
+import { recoveryRules } from './recovery';
+import { referenceRules } from './references';
+import { replicationRules } from './replication';
+import { repositoryRules } from './repositories';
+import { safetyRules } from './safety';
+import { securityRules } from './security';
+import { siteRules } from './sites';
+import { stateRules } from './state';
+import { tagRules } from './tags';
+import type { Rule } from './rule';
+
+export type { Rule } from './rule';
+
+/** Every semantic rule, in the order `lustreform rules` lists them. */
+export const RULES: readonly Rule[] = [
+  ...referenceRules,
+  ...siteRules,
+  ...stateRules,
+  ...tagRules,
+  ...bucketRules,
+  ...replicationRules,
+  ...fsxRules,
+  ...securityRules,
+  ...repositoryRules,
+  ...safetyRules,
+  ...backupRules,
+  ...archiveRules,
+  ...recoveryRules,
+];
