@@ -34,9 +34,9 @@ function toIssues(errors: ErrorObject[]): Issue[] {
   const issues: Issue[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
-    const branchOf = anyOfs.find((a) => a !== e && e.schemaPath.startsWith(`${a.schemaPath}/`));
+    const branchOf = anyOfs.find((a) => within(a, e));
     if (branchOf && !branchMatchesValue(branchOf, e)) continue;
-    if (e.keyword === 'anyOf' && anyOfs.length && errors.some((x) => x !== e && x.schemaPath.startsWith(`${e.schemaPath}/`) && branchMatchesValue(e, x))) continue;
+    if (e.keyword === 'anyOf' && errors.some((x) => within(e, x) && branchMatchesValue(e, x))) continue;
     if (e.keyword === 'propertyNames') continue; // reported through its nested error, which names the key
     const issue = toIssue(e);
     const key = `${issue.id}|${issue.path.join('/')}|${issue.message}`;
@@ -47,6 +47,10 @@ function toIssues(errors: ErrorObject[]): Issue[] {
   }
   return issues;
 }
+
+/** True when `e` comes from a branch of `anyOf` for the same value. */
+const within = (anyOf: ErrorObject, e: ErrorObject) =>
+  e !== anyOf && e.schemaPath.startsWith(`${anyOf.schemaPath}/`) && (e.instancePath === anyOf.instancePath || e.instancePath.startsWith(`${anyOf.instancePath}/`));
 
 /** True when the anyOf branch that produced `e` is the one for the value's JSON type. */
 function branchMatchesValue(anyOf: ErrorObject, e: ErrorObject): boolean {

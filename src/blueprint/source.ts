@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Finding, ModelPath } from './findings';
 
 /** A parsed blueprint file that still knows where every key and value came from. */
@@ -12,7 +12,7 @@ export interface Source {
   locate(path: ModelPath, atKey?: boolean): { line: number; col: number };
 }
 
-const YAML_IDS: Record<string, string> = { DUPLICATE_KEY: 'YML002', TAB_AS_INDENT: 'YML003' };
+const YAML_IDS: Record<string, string> = { TAB_AS_INDENT: 'YML003' };
 
 /** Parses YAML text with yaml's Document API and a LineCounter, keeping positions. */
 export function parseSource(file: string, text: string): Source {
@@ -25,17 +25,21 @@ export function parseSource(file: string, text: string): Source {
   let doc: Document.Parsed | undefined;
   let data: unknown;
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+    // yaml's own uniqueKeys check is quadratic in the keys of a map; duplicateKeys() is linear.
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
+    for (const offset of duplicateKeys(doc)) {
+      findings.push({ file, ...at(offset), severity: 'error', id: 'YML002', path: '(yaml)', message: 'this key appears twice in the same map; keep one of them' });
+    }
     for (const [list, severity] of [[doc.errors, 'error'], [doc.warnings, 'warning']] as const) {
       for (const e of list) {
         const id = YAML_IDS[e.code] ?? 'YML001';
         findings.push({ file, ...at(e.pos[0]), severity, id, path: '(yaml)', message: yamlMessage(e.code, e.message) });
       }
     }
-    if (doc.errors.length === 0) data = doc.toJS({ maxAliasCount: 100 });
+    if (!findings.some((f) => f.severity === 'error')) data = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     // The parser recurses: absurd nesting and alias bombs end up here, not as a crash.
-    findings.push({ file, line: 1, col: 1, severity: 'error', id: 'YML001', path: '(yaml)', message: `cannot read this YAML: ${(err as Error).message}` });
+    findings.push({ file, line: 1, col: 1, severity: 'error', id: 'YML001', path: '(yaml)', message: yamlMessage('', `cannot read this YAML: ${(err as Error).message}`) });
     doc = undefined;
     data = undefined;
   }
@@ -45,6 +49,22 @@ export function parseSource(file: string, text: string): Source {
     findings,
     locate: (path, atKey = false) => (doc ? at(nodeOffset(doc.contents as Node | null, path, atKey)) : { line: 1, col: 1 }),
   };
+}
+
+/** Offsets of keys that repeat an earlier key of the same map. */
+function duplicateKeys(doc: Document.Parsed): number[] {
+  const offsets: number[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(key)) offsets.push((pair.key as Node | null)?.range?.[0] ?? 0);
+        seen.add(key);
+      }
+    },
+  });
+  return offsets;
 }
 
 function nodeOffset(root: Node | null, path: ModelPath, atKey: boolean): number {
@@ -76,11 +96,10 @@ function nodeOffset(root: Node | null, path: ModelPath, atKey: boolean): number 
 
 function yamlMessage(code: string, message: string): string {
   switch (code) {
-    case 'DUPLICATE_KEY':
-      return 'this key appears twice in the same map; keep one of them';
     case 'TAB_AS_INDENT':
       return 'YAML does not allow tabs for indentation; indent with spaces';
     default:
+      if (/call stack/i.test(message)) return 'the YAML nests too deeply to read; a blueprint needs only a few levels';
       return `${message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')} (fix the YAML syntax here)`;
   }
 }

@@ -1,0 +1,77 @@
+import { RULES } from '../rules';
+import { schema } from './schema';
+import { STAGE_CHECKS } from './validate';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Node = any;
+
+const defs: Record<string, Node> = (schema as Node).$defs;
+
+/** Where each map-of-objects or list-of-objects in the blueprint is documented. */
+const SECTIONS: [string, Node][] = [
+  ['Top level', schema],
+  ['accounts.<key>', defs.account],
+  ['sites.<key>', defs.site],
+  ['state', defs.state],
+  ['state.s3', defs.state.properties.s3],
+  ['buckets.<key>', defs.bucket],
+  ['buckets.<key>.lifecycle[]', defs.lifecycleRule],
+  ['buckets.<key>.lifecycle[].transitions[]', defs.lifecycleRule.properties.transitions.items],
+  ['replication[]', defs.replicationEdge],
+  ['fileSystems.<key>', defs.fileSystem],
+  ['fileSystems.<key>.network and recovery[].network', defs.network],
+  ['network.securityGroup', defs.network.properties.securityGroup],
+  ['fileSystems.<key>.repositories[]', defs.repository],
+  ['fileSystems.<key>.backups', defs.fileSystem.properties.backups],
+  ['fileSystems.<key>.readCache', defs.fileSystem.properties.readCache],
+  ['fileSystems.<key>.metadata', defs.fileSystem.properties.metadata],
+  ['backupPlans.<key>', defs.backupPlan],
+  ['backupPlans.<key>.copyTo[]', defs.backupPlan.properties.copyTo.items],
+  ['backupPlans.<key>.vaultLock', defs.backupPlan.properties.vaultLock],
+  ['archiveRestore[]', defs.archiveRestore],
+  ['recovery[]', defs.recovery],
+];
+
+function resolve(node: Node): Node {
+  return node?.$ref ? defs[node.$ref.split('/').pop()] : node;
+}
+
+function typeOf(node: Node): string {
+  const n = resolve(node);
+  if (n.const !== undefined) return `\`${JSON.stringify(n.const)}\``;
+  if (n.enum) return n.enum.map((v: unknown) => `\`${v}\``).join(' \\| ');
+  if (n.anyOf) return n.anyOf.map(typeOf).join(' \\| ');
+  if (n.type === 'array') return `list of ${typeOf(n.items ?? {})}`;
+  if (n.type === 'object' && n.additionalProperties && typeof n.additionalProperties === 'object' && !n.properties) return `map of ${typeOf(n.additionalProperties)}`;
+  if (n.type === 'object') return n.properties ? `{ ${Object.keys(n.properties).join(', ')} }` : 'map';
+  return n.type ?? 'any';
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** docs/blueprint.md: every field of the schema, then every check, generated so it cannot drift. */
+export function blueprintReference(): string {
+  const out: string[] = [
+    '# Blueprint reference',
+    '',
+    '<!-- Generated from schemas/blueprint.schema.json and src/rules by `npm run docs`. Do not edit by hand. -->',
+    '',
+    (schema as Node).description,
+    '',
+  ];
+  for (const [title, node] of SECTIONS) {
+    out.push(`## ${title}`, '', '| key | required | type | default | description |', '| --- | --- | --- | --- | --- |');
+    const required = new Set<string>(node.required ?? []);
+    for (const [key, prop] of Object.entries<Node>(node.properties)) {
+      const p = resolve(prop);
+      const description = prop.description ?? p.description ?? '';
+      const def = prop.default ?? p.default;
+      out.push(`| \`${key}\` | ${required.has(key) ? 'yes' : ''} | ${cell(typeOf(prop))} | ${def === undefined ? '' : `\`${JSON.stringify(def)}\``} | ${cell(description)} |`);
+    }
+    out.push('');
+  }
+  out.push('## Checks', '', 'Listed by `lustreform validate` as `file:line:col severity ID path: message`, and by `lustreform rules`.', '', '| ID | severity | what it catches |', '| --- | --- | --- |');
+  for (const r of [...STAGE_CHECKS, ...RULES]) out.push(`| ${r.id} | ${r.severity} | ${cell(r.summary)} |`);
+  out.push('');
+  return out.join('\n');
+}

@@ -1,0 +1,76 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { run } from '../helpers/cli';
+import { ROOT } from '../helpers/blueprints';
+
+const fixture = (name: string) => join(ROOT, 'test', 'fixtures', name);
+
+describe('lustreform validate', () => {
+  test('the examples print nothing and exit 0', async () => {
+    for (const file of ['blueprints/quickstart.yaml', 'blueprints/multi-site-dr.yaml']) {
+      expect(await run('validate', '-b', join(ROOT, file))).toEqual({ code: 0, out: '', err: '' });
+    }
+  });
+
+  test('three mistakes: three findings on the right lines, exit 2', async () => {
+    const file = fixture('three-mistakes.yaml');
+    const { code, out } = await run('validate', '-b', file);
+    expect(code).toBe(2);
+    expect(out.trim().split('\n')).toEqual([
+      `${file}:11:22 error FSX003 fileSystems.big.storageCapacity: SCRATCH_2 takes 1200, 2400 or a multiple of 2400 GiB; got 3000`,
+      `${file}:19:7 error DRA001 fileSystems.old.repositories: SCRATCH_1 cannot have data repository associations; use SCRATCH_2, PERSISTENT_1 or PERSISTENT_2`,
+      `${file}:26:14 error BAK002 fileSystems.linked.backups: a file system linked to S3 through repositories cannot have backups; S3 is its durable copy. Remove backups or the repositories`,
+    ]);
+  });
+
+  test('--format json prints the same findings as objects', async () => {
+    const { code, out } = await run('validate', '-b', fixture('three-mistakes.yaml'), '--format', 'json');
+    expect(code).toBe(2);
+    const findings = JSON.parse(out);
+    expect(findings.map((f: { id: string }) => f.id)).toEqual(['FSX003', 'DRA001', 'BAK002']);
+    expect(Object.keys(findings[0]).sort()).toEqual(['col', 'file', 'id', 'line', 'message', 'path', 'severity']);
+  });
+
+  test('warnings exit 0, and 2 with --strict', async () => {
+    const file = fixture('warning-only.yaml');
+    const plain = await run('validate', '-b', file);
+    expect(plain.code).toBe(0);
+    expect(plain.out).toMatch(/ warning SAF002 /);
+    expect((await run('validate', '-b', file, '--strict')).code).toBe(2);
+  });
+
+  test('LUSTREFORM_BLUEPRINT names the default blueprint', async () => {
+    process.env.LUSTREFORM_BLUEPRINT = fixture('three-mistakes.yaml');
+    try {
+      expect((await run('validate')).code).toBe(2);
+    } finally {
+      delete process.env.LUSTREFORM_BLUEPRINT;
+    }
+  });
+
+  test('a missing file and a bad flag are one clear line and exit 2, no stack', async () => {
+    const missing = await run('validate', '-b', 'no/such.yaml');
+    expect(missing).toMatchObject({ code: 2, out: '' });
+    expect(missing.err).toMatch(/^lustreform: cannot read blueprint no\/such.yaml: no such file/);
+    const flag = await run('validate', '--format', 'xml');
+    expect(flag.code).toBe(2);
+    expect(flag.err).toContain("Allowed choices are text, json");
+    for (const r of [missing, flag]) expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  test('rules lists every check with its severity', async () => {
+    const { code, out } = await run('rules');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^FSX003 {2}error {3}/m);
+    expect(out).toMatch(/^SAF002 {2}warning {2}/m);
+    const json = JSON.parse((await run('rules', '--format', 'json')).out);
+    expect(json.find((r: { id: string }) => r.id === 'DRA004')).toMatchObject({ severity: 'error' });
+  });
+
+  test('npx lustreform runs the built bin', () => {
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT });
+    const r = spawnSync('npx', ['--no-install', 'lustreform', 'validate', '-b', fixture('three-mistakes.yaml')], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain('error FSX003');
+  });
+});

@@ -1,0 +1,41 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { blueprintReference } from '../src/blueprint/reference';
+import { validateFile } from '../src/blueprint/validate';
+import { ROOT } from './helpers/blueprints';
+
+const examples = readdirSync(join(ROOT, 'blueprints')).filter((f) => f.endsWith('.yaml'));
+
+describe('example blueprints', () => {
+  test('there are examples, the quickstart among them', () => {
+    expect(examples).toEqual(expect.arrayContaining(['quickstart.yaml', 'multi-site-dr.yaml']));
+  });
+
+  test.each(examples)('%s validates with no findings at all', (name) => {
+    const v = validateFile(join(ROOT, 'blueprints', name));
+    expect(v.findings).toEqual([]);
+    expect(v.model).toBeDefined();
+  });
+
+  test.each(examples)('%s points editors at the schema', (name) => {
+    expect(readFileSync(join(ROOT, 'blueprints', name), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/schemas\/blueprint\.schema\.json/);
+  });
+});
+
+describe('docs/blueprint.md', () => {
+  test('is what `npm run docs` generates from the schema and rules (run it after changing either)', () => {
+    expect(readFileSync(join(ROOT, 'docs', 'blueprint.md'), 'utf8')).toBe(blueprintReference());
+  });
+
+  test('documents every property of the schema', () => {
+    const doc = blueprintReference();
+    const walk = (node: Record<string, unknown>, seen = new Set<object>()): string[] => {
+      if (!node || typeof node !== 'object' || seen.has(node)) return [];
+      seen.add(node);
+      const props = (node.properties ?? {}) as Record<string, Record<string, unknown>>;
+      return [...Object.keys(props), ...Object.values(node).flatMap((v) => (v && typeof v === 'object' ? walk(v as Record<string, unknown>, seen) : []))];
+    };
+    const schema = JSON.parse(readFileSync(join(ROOT, 'schemas', 'blueprint.schema.json'), 'utf8'));
+    for (const key of new Set(walk(schema))) expect(doc).toContain(`| \`${key}\` |`);
+  });
+});
