@@ -1,0 +1,70 @@
+/**
+ * The stack plan: one stack per site and layer, named `<blueprint>-<site>-<layer>`, with
+ * dependencies that only order deploys. No stack references another: identifiers that cross
+ * sites are computed (src/plan/arns.ts), so every stack plans alone and the DAG has no cycle.
+ */
+import type { Blueprint, Site } from '../blueprint/model';
+import { directions } from '../rules/replication';
+
+export const LAYERS = ['storage', 'replication', 'lustre', 'protection'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+export interface StackPlan {
+  name: string;
+  site: Site;
+  layer: Layer;
+  /** Names of the stacks that must be deployed first. */
+  dependsOn: string[];
+}
+
+export const stackName = (m: Blueprint, site: Site, layer: Layer): string => `${m.name}-${site.key}-${layer}`;
+
+/** Which sites have something in each layer, and which sites each of their stacks waits for. */
+function layerContents(m: Blueprint): Map<string, { site: Site; layer: Layer; after: Set<string> }> {
+  const stacks = new Map<string, { site: Site; layer: Layer; after: Set<string> }>();
+  const need = (site: Site, layer: Layer, ...after: [Site, Layer][]) => {
+    const name = stackName(m, site, layer);
+    const entry = stacks.get(name) ?? { site, layer, after: new Set<string>() };
+    for (const [s, l] of after) entry.after.add(stackName(m, s, l));
+    stacks.set(name, entry);
+  };
+  for (const b of m.buckets.values()) need(b.site, 'storage');
+  for (const e of m.replication) {
+    for (const [src, dst] of directions(e)) {
+      need(src.site, 'storage'); // the replication role lives with the source bucket
+      need(src.site, 'replication', [src.site, 'storage'], [dst.site, 'storage']);
+    }
+  }
+  return stacks;
+}
+
+/** The stacks in deploy order (dependencies first, then by name), each with its dependencies. */
+export function planStacks(m: Blueprint): StackPlan[] {
+  const contents = layerContents(m);
+  const plans = [...contents.entries()].map(([name, c]) => ({
+    name,
+    site: c.site,
+    layer: c.layer,
+    dependsOn: [...c.after].filter((d) => d !== name && contents.has(d)).sort(),
+  }));
+  return topologicalOrder(plans);
+}
+
+/** Kahn's algorithm, ties broken by layer then name so the order is stable; throws on a cycle (a bug). */
+export function topologicalOrder(plans: StackPlan[]): StackPlan[] {
+  const byName = new Map(plans.map((p) => [p.name, p]));
+  const waiting = new Map(plans.map((p) => [p.name, new Set(p.dependsOn)]));
+  const order: StackPlan[] = [];
+  const rank = (p: StackPlan) => `${LAYERS.indexOf(p.layer)}:${p.name}`;
+  while (waiting.size) {
+    const ready = [...waiting.entries()].filter(([, deps]) => deps.size === 0).map(([n]) => byName.get(n)!);
+    if (!ready.length) throw new Error(`stack dependency cycle among ${[...waiting.keys()].join(', ')}`);
+    ready.sort((a, b) => rank(a).localeCompare(rank(b)));
+    for (const p of ready) {
+      order.push(p);
+      waiting.delete(p.name);
+      for (const deps of waiting.values()) deps.delete(p.name);
+    }
+  }
+  return order;
+}
