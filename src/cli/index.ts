@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../blueprint/errors';
 import { processIo, type Io } from './io';
 import { registerRules } from './rules';
+import { registerStacks } from './stacks';
+import { registerSynth } from './synth';
 import { registerValidate } from './validate';
 
 /**
@@ -20,6 +22,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .showHelpAfterError('(run lustreform --help for the commands)');
   registerValidate(program, io, done);
   registerRules(program, io, done);
+  registerSynth(program, io, done);
+  registerStacks(program, io, done);
   for (const cmd of program.commands) cmd.exitOverride();
   try {
     await program.parseAsync(argv);

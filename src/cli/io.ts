@@ -24,3 +24,7 @@ export type Format = 'text' | 'json';
 /** `--format text|json`, checked by commander. */
 export const formatOption = (choices: string[] = ['text', 'json']): Option =>
   new Option('--format <format>', choices.join(' or ')).choices(choices).default(choices[0]);
+
+/** `-b/--blueprint FILE`, which every command takes. */
+export const blueprintOption = (): Option =>
+  new Option('-b, --blueprint <file>', 'blueprint file (default $LUSTREFORM_BLUEPRINT or blueprints/quickstart.yaml)');

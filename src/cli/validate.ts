@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { formatFinding, hasErrors } from '../blueprint/findings';
 import { validateFile } from '../blueprint/validate';
-import { blueprintPath, formatOption, type Io } from './io';
+import { blueprintOption, blueprintPath, formatOption, type Io } from './io';
 
 export function registerValidate(program: Command, io: Io, done: (code: number) => void): void {
   program
     .command('validate')
     .description('check a blueprint: YAML, schema, then AWS rules and DR safety; one line per finding')
-    .option('-b, --blueprint <file>', 'blueprint file (default $LUSTREFORM_BLUEPRINT or blueprints/quickstart.yaml)')
+    .addOption(blueprintOption())
     .addOption(formatOption())
     .option('--strict', 'exit 2 on warnings too')
     .action((opts: { blueprint?: string; format: string; strict?: boolean }) => {

@@ -45,15 +45,15 @@ export const replicationRules: Rule[] = [
   {
     id: 'REP004',
     severity: 'error',
-    summary: 'A cross-account edge touches a bucket encrypted with the AWS managed key (kms), which cannot be shared across accounts.',
-    check: (m) =>
-      edges(m)
-        .filter((e) => !sameAccount(e.from.site, e.to.site))
-        .flatMap((e) =>
-          [e.from, e.to]
-            .filter((b) => b.encryption.kind === 'kms')
-            .map((b) => hit([...e.path, b === e.from ? 'from' : 'to'], `'${b.key}' uses the AWS managed key, which another account cannot use; give it encryption: { kmsKeyArn } with a customer-managed key`)),
-        ),
+    summary: 'A replicated bucket encrypted with the AWS managed key (kms): replicas need a key lustreform can name and scope, and other accounts cannot use it.',
+    check: (m) => {
+      const seen = new Set<Bucket>();
+      return edges(m).flatMap((e) =>
+        [e.from, e.to]
+          .filter((b) => b.encryption.kind === 'kms' && !seen.has(b) && seen.add(b))
+          .map((b) => hit([...e.path, b === e.from ? 'from' : 'to'], `'${b.key}' uses the AWS managed key (encryption: kms); replication needs a customer-managed key: give it encryption: { kmsKeyArn }, or sse-s3`)),
+      );
+    },
   },
   {
     id: 'REP005',
@@ -108,5 +108,16 @@ export const replicationRules: Rule[] = [
     summary: 'A replication prefix starts with / (S3 keys have no leading slash).',
     check: (m) =>
       edges(m).filter((e) => e.prefix.startsWith('/')).map((e) => hit([...e.path, 'prefix'], `'${e.prefix}' starts with /, which no S3 key does; write it like ExtData/`)),
+  },
+  {
+    id: 'REP010',
+    severity: 'error',
+    summary: 'A bucket encrypted with a KMS key replicates into a bucket without one (SSE-KMS replicas need a destination key).',
+    check: (m) =>
+      edges(m).flatMap((e) =>
+        directions(e)
+          .filter(([s, d]) => s.encryption.kind === 'kms-key' && d.encryption.kind === 'sse-s3')
+          .map(([s, d]) => hit([...e.path, d === e.to ? 'to' : 'from'], `'${s.key}' holds SSE-KMS objects, so its replicas in '${d.key}' need a KMS key there: give '${d.key}' encryption: { kmsKeyArn } with a key in ${d.site.region}`)),
+      ),
   },
 ];

@@ -62,6 +62,7 @@ const CASES: Case[] = [
   },
   { id: 'REP008', mutate: (d) => (d.buckets['output-dr'].adopt = true), path: 'replication[1].to' },
   { id: 'REP009', mutate: (d) => (d.replication[0].prefix = '/ExtData/'), path: 'replication[0].prefix' },
+  { id: 'REP010', mutate: (d) => (d.buckets['input-dr'].encryption = 'sse-s3'), path: 'replication[0].to' },
   { id: 'FSX001', mutate: (d) => (work(d).storageType = 'HDD'), path: 'fileSystems.work.storageType' },
   { id: 'FSX002', mutate: (d) => delete fs(d).storageCapacity, path: 'fileSystems.archive' },
   { id: 'FSX003', mutate: (d) => (work(d).storageCapacity = 3000), path: 'fileSystems.work.storageCapacity' },

@@ -1,0 +1,14 @@
+import { formatFinding, hasErrors } from '../blueprint/findings';
+import type { Blueprint } from '../blueprint/model';
+import { validateFile } from '../blueprint/validate';
+import { blueprintPath, type Io } from './io';
+
+/**
+ * The validated model of the command's blueprint. Findings go to stderr; on errors it returns
+ * undefined and the command exits 2 having written nothing.
+ */
+export function loadModel(option: string | undefined, io: Io): Blueprint | undefined {
+  const { findings, model } = validateFile(blueprintPath(option));
+  if (findings.length) io.err(findings.map(formatFinding).join('\n'));
+  return hasErrors(findings) ? undefined : model;
+}

@@ -1,0 +1,28 @@
+/**
+ * The cdktf app entry (cdktf.json: "app": "node dist/main.js"), for `npx cdktf synth` and
+ * `cdktf deploy`. Synthesizes the blueprint named by $LUSTREFORM_BLUEPRINT (default
+ * blueprints/quickstart.yaml) into the directory the cdktf CLI chose; invalid blueprints print
+ * their findings and exit 2.
+ */
+import { formatFinding, hasErrors } from './blueprint/findings';
+import { validateFile } from './blueprint/validate';
+import { UserError } from './blueprint/errors';
+import { buildApp } from './stacks/app';
+
+function run(): number {
+  try {
+    const { findings, model } = validateFile(process.env.LUSTREFORM_BLUEPRINT ?? 'blueprints/quickstart.yaml');
+    for (const f of findings) process.stderr.write(`${formatFinding(f)}\n`);
+    if (hasErrors(findings) || !model) return 2;
+    buildApp(model).synth();
+    return 0;
+  } catch (err) {
+    if (err instanceof UserError) {
+      process.stderr.write(`lustreform: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}
+
+process.exitCode = run();

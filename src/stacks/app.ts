@@ -1,0 +1,52 @@
+/**
+ * Renders the stack plan into cdktf stacks: for each planned stack, the constructs of its layer
+ * at its site. Nothing here decides what exists; src/plan does.
+ */
+import { App } from 'cdktf';
+import type { Blueprint } from '../blueprint/model';
+import { roleArn } from '../plan/arns';
+import { planStacks, type StackPlan } from '../plan/stacks';
+import { LustreformBucket } from './bucket';
+import { BucketReplication, directionsFrom, grantCrossAccountReplication, ReplicationRole } from './replication';
+import { SiteStack } from './site-stack';
+
+export interface BuildOptions {
+  /** Where cdktf writes; default cdktf's own (CDKTF_OUTDIR or cdktf.out). */
+  outdir?: string;
+  /** Write HCL (`cdk.tf`) instead of JSON. */
+  hcl?: boolean;
+}
+
+/** Builds the cdktf App of a validated blueprint (call `.synth()` on it to write). */
+export function buildApp(model: Blueprint, options: BuildOptions = {}): App {
+  const app = new App({ outdir: options.outdir, hclOutput: options.hcl, skipValidation: false });
+  for (const plan of planStacks(model)) buildStack(app, model, plan);
+  return app;
+}
+
+function buildStack(app: App, model: Blueprint, plan: StackPlan): SiteStack {
+  const stack = new SiteStack(app, model, plan);
+  const here = [...model.buckets.values()].filter((b) => b.site === plan.site);
+  switch (plan.layer) {
+    case 'storage':
+      for (const b of here) {
+        const bucket = new LustreformBucket(stack, `bucket-${b.key}`, { bucket: b });
+        if (!b.adopt) grantCrossAccountReplication(model, bucket, b, (source) => stack.accountIdOf(source.site));
+        if (directionsFrom(model, b).length) new ReplicationRole(stack, `replication-role-${b.key}`, { model, source: b });
+      }
+      break;
+    case 'replication':
+      for (const b of here.filter((x) => directionsFrom(model, x).length)) {
+        const arn = roleArn(model, b.site, 'repl', b.key, stack.accountIdOf(b.site));
+        new BucketReplication(stack, `replication-${b.key}`, { model, source: b, roleArn: arn });
+      }
+      break;
+    default:
+      break;
+  }
+  for (const dep of plan.dependsOn) {
+    const other = app.node.tryFindChild(dep) as SiteStack | undefined;
+    if (other) stack.addDependency(other);
+  }
+  return stack;
+}

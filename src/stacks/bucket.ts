@@ -1,0 +1,123 @@
+import { DataAwsS3Bucket } from '@cdktf/provider-aws/lib/data-aws-s3-bucket';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { Lazy, TerraformOutput } from 'cdktf';
+import { Construct } from 'constructs';
+import type { Bucket } from '../blueprint/model';
+import { bucketArn } from '../plan/arns';
+import { policyJson, type Statement } from './policy';
+
+/** Days after which incomplete multipart uploads are aborted on every bucket. */
+export const ABORT_MULTIPART_DAYS = 7;
+/** Noncurrent versions are deleted after this many days unless a lifecycle rule says otherwise. */
+export const DEFAULT_NONCURRENT_DAYS = 90;
+
+export interface LustreformBucketProps {
+  /** The bucket of the blueprint: name, encryption, versioning, lifecycle, adopt. */
+  readonly bucket: Bucket;
+}
+
+/**
+ * An S3 bucket with lustreform's secure defaults: owner-enforced object ownership, all four
+ * public access blocks, versioning (always on when replicated), default encryption (SSE-S3, the
+ * AWS managed KMS key, or a customer key with S3 Bucket Keys), a bucket policy that denies
+ * requests without TLS, and lifecycle rules from the blueprint plus aborting incomplete multipart
+ * uploads and expiring noncurrent versions. Other constructs add statements to its policy with
+ * `addToResourcePolicy`, as with aws-cdk-lib's Bucket.
+ *
+ * An adopted bucket (`adopt: true`) is only looked up (data source): nothing is created, changed
+ * or deleted on it, and `addToResourcePolicy` is refused (validation warns where that matters).
+ */
+export class LustreformBucket extends Construct {
+  readonly name: string;
+  readonly arn: string;
+  /** The Terraform attribute naming the bucket; using it orders a resource after the bucket. */
+  readonly bucketRef: string;
+  /** The policy statements; undefined for adopted buckets, whose policy is not ours. */
+  private statements?: Statement[];
+
+  constructor(scope: Construct, id: string, props: LustreformBucketProps) {
+    super(scope, id);
+    const b = props.bucket;
+    this.name = b.name;
+    this.arn = bucketArn(b);
+    const key = b.key;
+    if (b.adopt) {
+      const found = new DataAwsS3Bucket(this, 'adopted', { bucket: b.name });
+      found.overrideLogicalId(key);
+      this.bucketRef = found.bucket;
+      this.outputs(key);
+      return;
+    }
+
+    const bucket = new S3Bucket(this, 'bucket', { bucket: b.name, tags: { 'lustreform:bucket': key } });
+    bucket.overrideLogicalId(key);
+    this.bucketRef = bucket.bucket;
+    const on = { bucket: bucket.bucket };
+
+    new S3BucketOwnershipControls(this, 'ownership', { ...on, rule: { objectOwnership: 'BucketOwnerEnforced' } }).overrideLogicalId(key);
+    const pab = new S3BucketPublicAccessBlock(this, 'public-access', { ...on, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    pab.overrideLogicalId(key);
+
+    const versioning = new S3BucketVersioningA(this, 'versioning', { ...on, versioningConfiguration: { status: b.versioning ? 'Enabled' : 'Suspended' } });
+    versioning.overrideLogicalId(key);
+
+    const e = b.encryption;
+    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+      ...on,
+      rule: [
+        e.kind === 'sse-s3'
+          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: e.kind === 'kms-key' ? e.keyArn : undefined }, bucketKeyEnabled: true },
+      ],
+    }).overrideLogicalId(key);
+
+    this.statements = [];
+    this.addToResourcePolicy({
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [this.arn, `${this.arn}/*`],
+      Condition: { Bool: { 'aws:SecureTransport': false } },
+    });
+    // The public access block goes first: a policy put while it is being set can be refused.
+    new S3BucketPolicy(this, 'policy', { ...on, policy: Lazy.stringValue({ produce: () => policyJson(this.statements ?? []) }), dependsOn: [pab] }).overrideLogicalId(key);
+
+    new S3BucketLifecycleConfiguration(this, 'lifecycle', { ...on, rule: lifecycleRules(b), dependsOn: [versioning] }).overrideLogicalId(key);
+    this.outputs(key);
+  }
+
+  /** Adds a statement to the bucket policy (one policy per bucket holds them all). */
+  addToResourcePolicy(statement: Statement): void {
+    if (!this.statements) throw new Error('adopted buckets have no policy managed by lustreform');
+    this.statements.push(statement);
+  }
+
+  private outputs(key: string): void {
+    new TerraformOutput(this, 'name-output', { value: this.name, description: `bucket ${key}` }).overrideLogicalId(`bucket_${key}_name`);
+    new TerraformOutput(this, 'arn-output', { value: this.arn, description: `bucket ${key}` }).overrideLogicalId(`bucket_${key}_arn`);
+  }
+}
+
+function lifecycleRules(b: Bucket): S3BucketLifecycleConfigurationRule[] {
+  const rules: S3BucketLifecycleConfigurationRule[] = b.lifecycle.map((r, i) => ({
+    id: `blueprint-${i}`,
+    status: 'Enabled',
+    filter: [{ prefix: r.prefix }],
+    transition: r.transitions.map((t) => ({ days: t.afterDays, storageClass: t.storageClass })),
+    expiration: r.expirationDays === undefined ? undefined : [{ days: r.expirationDays }],
+    noncurrentVersionExpiration: r.noncurrentVersionExpirationDays === undefined ? undefined : [{ noncurrentDays: r.noncurrentVersionExpirationDays }],
+  }));
+  rules.push({ id: 'abort-incomplete-multipart-uploads', status: 'Enabled', filter: [{}], abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_MULTIPART_DAYS }] });
+  if (b.versioning) {
+    // Overlapping rules are fine: S3 applies the earliest expiration, so a blueprint rule's shorter noncurrent expiry wins under its prefix.
+    rules.push({ id: 'expire-noncurrent-versions', status: 'Enabled', filter: [{}], noncurrentVersionExpiration: [{ noncurrentDays: DEFAULT_NONCURRENT_DAYS }] });
+  }
+  return rules;
+}

@@ -1,0 +1,60 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { CloudBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { Blueprint, Site } from '../blueprint/model';
+import type { StackPlan } from '../plan/stacks';
+
+/** The tags every resource carries, through the provider's default_tags (blueprint-spec.md). */
+export function siteTags(m: Blueprint, site: Site): Record<string, string> {
+  return { ...m.tags, 'lustreform:blueprint': m.name, 'lustreform:site': site.key };
+}
+
+/**
+ * One stack: one site (account + region) and one layer. It owns its AWS provider, which assumes
+ * the account's role, refuses credentials of any other account, and tags everything it creates;
+ * and its state backend.
+ */
+export class SiteStack extends TerraformStack {
+  readonly site: Site;
+  private callerIdentity?: DataAwsCallerIdentity;
+
+  constructor(scope: Construct, readonly model: Blueprint, readonly plan: StackPlan) {
+    super(scope, plan.name);
+    this.site = plan.site;
+    const account = plan.site.account;
+    new AwsProvider(this, 'aws', {
+      region: plan.site.region,
+      allowedAccountIds: account ? [account.id] : undefined,
+      assumeRole: account?.assumeRole ? [{ roleArn: account.assumeRole, sessionName: `lustreform-${model.name}` }] : undefined,
+      defaultTags: [{ tags: siteTags(model, plan.site) }],
+    });
+    this.configureBackend();
+  }
+
+  /**
+   * The account id of `site`. Named accounts are literals; without `accounts` every site is the
+   * ambient account, which this stack reads from its own credentials (not from another stack).
+   */
+  accountIdOf(site: Site): string {
+    if (site.account) return site.account.id;
+    this.callerIdentity ??= new DataAwsCallerIdentity(this, 'current');
+    return this.callerIdentity.accountId;
+  }
+
+  private configureBackend(): void {
+    const { state } = this.model;
+    if (state.backend === 's3' && state.s3) {
+      new S3Backend(this, { bucket: state.s3.bucket, region: state.s3.region, key: `${state.s3.keyPrefix}${this.plan.name}.tfstate`, encrypt: true });
+      // Native S3 locking (Terraform >= 1.10); cdktf 0.21 predates the argument, hence the override.
+      this.addOverride('terraform.backend.s3.use_lockfile', true);
+    } else if (state.backend === 'cloud' && state.organization) {
+      new CloudBackend(this, {
+        hostname: state.hostname,
+        organization: state.organization,
+        workspaces: new NamedCloudWorkspace(`${state.workspacePrefix}${this.plan.name}`),
+      });
+    }
+    // local: cdktf's default local backend, one state file per stack (terraform.<stack>.tfstate).
+  }
+}

@@ -1,0 +1,27 @@
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Blueprint } from '../blueprint/model';
+import { planStacks } from '../plan/stacks';
+import { buildApp } from './app';
+
+/**
+ * Synthesizes the blueprint's stacks into `outdir` (cdktf.out layout) atomically: everything is
+ * written to a temporary directory beside it, which then replaces `outdir` in one rename. A synth
+ * that fails leaves the previous output as it was.
+ */
+export function synthesize(model: Blueprint, outdir: string, options: { hcl?: boolean } = {}): string[] {
+  const target = resolve(outdir);
+  mkdirSync(dirname(target), { recursive: true });
+  const tmp = mkdtempSync(join(dirname(target), `.${basename(target)}.tmp-`));
+  try {
+    buildApp(model, { outdir: tmp, hcl: options.hcl }).synth();
+    const old = existsSync(target) ? `${tmp}.old` : undefined;
+    if (old) renameSync(target, old);
+    renameSync(tmp, target);
+    if (old) rmSync(old, { recursive: true, force: true });
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  return planStacks(model).map((p) => p.name);
+}

@@ -1,0 +1,117 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_NONCURRENT_DAYS } from '../../src/stacks/bucket';
+import { example, multiSite, quickstart, ROOT, type Draft } from '../helpers/blueprints';
+import { policy, resources, synthDraft, type StackJson } from '../helpers/synth';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+
+const allExamples = readdirSync(join(ROOT, 'blueprints')).filter((f) => f.endsWith('.yaml'));
+
+/** The security defaults every bucket lustreform creates must have, asserted resource by resource. */
+function expectSecureBuckets(stack: StackJson) {
+  const buckets = resources(stack, 'aws_s3_bucket');
+  for (const [name, bucket] of Object.entries(buckets)) {
+    const ref = `\${aws_s3_bucket.${name}.bucket}`;
+    expect(resources(stack, 'aws_s3_bucket_ownership_controls')[name]).toMatchObject({ bucket: ref, rule: { object_ownership: 'BucketOwnerEnforced' } });
+    expect(resources(stack, 'aws_s3_bucket_public_access_block')[name]).toMatchObject({ bucket: ref, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(resources(stack, 'aws_s3_bucket_versioning')[name]).toMatchObject({ bucket: ref, versioning_configuration: { status: 'Enabled' } });
+    const sse = resources(stack, 'aws_s3_bucket_server_side_encryption_configuration')[name];
+    expect(sse.bucket).toBe(ref);
+    expect(['AES256', 'aws:kms']).toContain(sse.rule[0].apply_server_side_encryption_by_default.sse_algorithm);
+    const doc = policy(resources(stack, 'aws_s3_bucket_policy')[name]);
+    expect(doc.Statement).toContainEqual({
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [`arn:aws:s3:::${bucket.bucket}`, `arn:aws:s3:::${bucket.bucket}/*`],
+      Condition: { Bool: { 'aws:SecureTransport': false } },
+    });
+    expect(resources(stack, 'aws_s3_bucket_policy')[name].depends_on).toEqual([`aws_s3_bucket_public_access_block.${name}`]);
+    const lifecycle = resources(stack, 'aws_s3_bucket_lifecycle_configuration')[name];
+    expect(lifecycle.depends_on).toEqual([`aws_s3_bucket_versioning.${name}`]);
+    expect(lifecycle.rule).toContainEqual({ id: 'abort-incomplete-multipart-uploads', status: 'Enabled', filter: [{}], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] });
+    expect(lifecycle.rule).toContainEqual({ id: 'expire-noncurrent-versions', status: 'Enabled', filter: [{}], noncurrent_version_expiration: [{ noncurrent_days: DEFAULT_NONCURRENT_DAYS }] });
+    expect(bucket.tags['lustreform:bucket']).toBe(name);
+  }
+}
+
+describe('storage layer', () => {
+  test.each(allExamples)('every bucket of %s has the security defaults', (file) => {
+    const out = synthDraft(parse(readFileSync(example(file), 'utf8')));
+    const storage = Object.entries(out.stacks).filter(([n]) => n.endsWith('-storage'));
+    expect(storage.length).toBeGreaterThan(0);
+    let count = 0;
+    for (const [, stack] of storage) {
+      expectSecureBuckets(stack);
+      count += Object.keys(resources(stack, 'aws_s3_bucket')).length;
+    }
+    expect(count).toBe(Object.keys(parse(readFileSync(example(file), 'utf8')).buckets).length);
+  });
+
+  test('quickstart: one storage stack, default names, SSE-S3, the lifecycle of the blueprint', () => {
+    const { stacks } = synthDraft(quickstart());
+    expect(Object.keys(stacks)).toEqual(['quickstart-main-storage']);
+    const s = stacks['quickstart-main-storage'];
+    expect(resources(s, 'aws_s3_bucket').input.bucket).toBe('quickstart-input-eu-central-1');
+    expect(resources(s, 'aws_s3_bucket_server_side_encryption_configuration').input.rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }]);
+    expect(resources(s, 'aws_s3_bucket_lifecycle_configuration').output.rule[0]).toEqual({
+      id: 'blueprint-0',
+      status: 'Enabled',
+      filter: [{ prefix: 'results/' }],
+      transition: [{ days: 90, storage_class: 'GLACIER' }],
+      noncurrent_version_expiration: [{ noncurrent_days: 30 }],
+    });
+    expect(s.output).toMatchObject({
+      bucket_input_name: { value: 'quickstart-input-eu-central-1' },
+      bucket_input_arn: { value: 'arn:aws:s3:::quickstart-input-eu-central-1' },
+    });
+  });
+
+  test('provider: region, no account pinning or role without accounts; default tags', () => {
+    const s = synthDraft(quickstart()).stacks['quickstart-main-storage'];
+    expect(s.provider.aws).toEqual([{ region: 'eu-central-1', default_tags: [{ tags: { 'lustreform:blueprint': 'quickstart', 'lustreform:site': 'main' } }] }]);
+  });
+
+  test('provider with accounts: assume_role, allowed_account_ids, blueprint tags', () => {
+    const s = synthDraft(multiSite()).stacks['climate-recovery-storage'];
+    expect(s.provider.aws).toEqual([
+      {
+        region: 'eu-west-1',
+        allowed_account_ids: ['222222222222'],
+        assume_role: [{ role_arn: 'arn:aws:iam::222222222222:role/deployer', session_name: 'lustreform-climate' }],
+        default_tags: [{ tags: { owner: 'atmos', 'cost-center': '4711', 'lustreform:blueprint': 'climate', 'lustreform:site': 'recovery' } }],
+      },
+    ]);
+  });
+
+  test('KMS buckets use their key with S3 Bucket Keys; kms uses the AWS managed key', () => {
+    const d = quickstart();
+    d.buckets.input.encryption = { kmsKeyArn: 'arn:aws:kms:eu-central-1:111111111111:key/k1' };
+    d.buckets.output.encryption = 'kms';
+    const s = synthDraft(d).stacks['quickstart-main-storage'];
+    const sse = resources(s, 'aws_s3_bucket_server_side_encryption_configuration');
+    expect(sse.input.rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: 'arn:aws:kms:eu-central-1:111111111111:key/k1' }, bucket_key_enabled: true }]);
+    expect(sse.output.rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' }, bucket_key_enabled: true }]);
+  });
+
+  test('a bucket that is not replicated may turn versioning off; then it keeps no noncurrent rule', () => {
+    const d = quickstart();
+    d.buckets.input.versioning = false;
+    const s = synthDraft(d).stacks['quickstart-main-storage'];
+    expect(resources(s, 'aws_s3_bucket_versioning').input.versioning_configuration).toEqual({ status: 'Suspended' });
+    expect(resources(s, 'aws_s3_bucket_lifecycle_configuration').input.rule.map((r: { id: string }) => r.id)).toEqual(['abort-incomplete-multipart-uploads']);
+  });
+
+  test('adopted buckets are data sources: nothing created, configured or destroyed', () => {
+    const d: Draft = quickstart();
+    d.buckets.input = { site: 'main', name: 'existing-data', adopt: true };
+    const s = synthDraft(d).stacks['quickstart-main-storage'];
+    expect(s.data.aws_s3_bucket.input).toMatchObject({ bucket: 'existing-data' });
+    for (const type of ['aws_s3_bucket', 'aws_s3_bucket_versioning', 'aws_s3_bucket_policy', 'aws_s3_bucket_public_access_block', 'aws_s3_bucket_lifecycle_configuration', 'aws_s3_bucket_server_side_encryption_configuration', 'aws_s3_bucket_ownership_controls']) {
+      expect(Object.keys(resources(s, type))).toEqual(['output']);
+    }
+    expect(s.output.bucket_input_arn.value).toBe('arn:aws:s3:::existing-data');
+  });
+});
