@@ -1,0 +1,103 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { example, ROOT } from '../helpers/blueprints';
+import { run } from '../helpers/cli';
+import { readOut } from '../helpers/synth';
+
+const fixture = (name: string) => join(ROOT, 'test', 'fixtures', name);
+const tmp = () => mkdtempSync(join(tmpdir(), 'lustreform-cli-'));
+
+describe('lustreform synth', () => {
+  test('writes the stacks in the cdktf.out layout', async () => {
+    const out = join(tmp(), 'cdktf.out');
+    const r = await run('synth', '-b', example('multi-site-dr.yaml'), '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('wrote 4 stacks');
+    const { stacks, manifest } = readOut(out);
+    expect(Object.keys(stacks).sort()).toEqual(['climate-primary-replication', 'climate-primary-storage', 'climate-recovery-replication', 'climate-recovery-storage']);
+    expect(Object.keys(manifest.stacks).length).toBe(4);
+  });
+
+  test('invalid input: findings, exit 2, nothing written, previous output untouched', async () => {
+    const parent = tmp();
+    const fresh = join(parent, 'fresh');
+    const r = await run('synth', '-b', fixture('three-mistakes.yaml'), '--out', fresh);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('error FSX003');
+    expect(existsSync(fresh)).toBe(false);
+    const kept = join(parent, 'kept');
+    mkdirSync(kept);
+    writeFileSync(join(kept, 'marker'), 'x');
+    expect((await run('synth', '-b', fixture('three-mistakes.yaml'), '--out', kept)).code).toBe(2);
+    expect(readdirSync(kept)).toEqual(['marker']);
+    expect(readdirSync(parent).sort()).toEqual(['kept']);
+  });
+
+  test('replaces an earlier output whole, leaving no temporary directories', async () => {
+    const parent = tmp();
+    const out = join(parent, 'cdktf.out');
+    mkdirSync(join(out, 'stacks', 'stale-stack'), { recursive: true });
+    expect((await run('synth', '-b', example('quickstart.yaml'), '--out', out)).code).toBe(0);
+    expect(readdirSync(join(out, 'stacks'))).toEqual(['quickstart-main-storage']);
+    expect(readdirSync(parent)).toEqual(['cdktf.out']);
+  });
+
+  test('--hcl writes cdk.tf files', async () => {
+    const out = join(tmp(), 'hcl');
+    expect((await run('synth', '-b', example('quickstart.yaml'), '--out', out, '--hcl')).code).toBe(0);
+    expect(existsSync(join(out, 'stacks', 'quickstart-main-storage', 'cdk.tf'))).toBe(true);
+  });
+});
+
+describe('lustreform stacks', () => {
+  test('prints deploy order with dependencies', async () => {
+    const r = await run('stacks', '-b', example('multi-site-dr.yaml'));
+    expect(r.code).toBe(0);
+    expect(r.out.replace(/\n$/, '').split('\n')).toEqual([
+      ' 1. climate-primary-storage',
+      ' 2. climate-recovery-storage',
+      ' 3. climate-primary-replication  (after climate-primary-storage, climate-recovery-storage)',
+      ' 4. climate-recovery-replication  (after climate-primary-storage, climate-recovery-storage)',
+    ]);
+  });
+
+  test('--format json', async () => {
+    const r = await run('stacks', '-b', example('multi-site-dr.yaml'), '--format', 'json');
+    expect(JSON.parse(r.out)[2]).toEqual({
+      name: 'climate-primary-replication',
+      site: 'primary',
+      layer: 'replication',
+      account: '111111111111',
+      region: 'eu-central-1',
+      dependsOn: ['climate-primary-storage', 'climate-recovery-storage'],
+    });
+  });
+});
+
+describe('the cdktf app (cdktf.json)', () => {
+  const env = (extra: Record<string, string>) => ({ ...process.env, CHECKPOINT_DISABLE: '1', ...extra });
+
+  test('dist/main.js synthesizes $LUSTREFORM_BLUEPRINT into the directory cdktf chooses', () => {
+    const out = join(tmp(), 'out');
+    const r = spawnSync('node', ['dist/main.js'], { cwd: ROOT, env: env({ CDKTF_OUTDIR: out, LUSTREFORM_BLUEPRINT: example('multi-site-dr.yaml') }), encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(readdirSync(join(out, 'stacks')).length).toBe(4);
+  });
+
+  test('dist/main.js refuses an invalid blueprint with its findings', () => {
+    const out = join(tmp(), 'out');
+    const r = spawnSync('node', ['dist/main.js'], { cwd: ROOT, env: env({ CDKTF_OUTDIR: out, LUSTREFORM_BLUEPRINT: fixture('three-mistakes.yaml') }), encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('error DRA001');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('npx cdktf synth writes the default blueprint', () => {
+    const dir = tmp();
+    const r = spawnSync('npx', ['cdktf', 'synth', '--output', join(dir, 'out')], { cwd: ROOT, env: env({}), encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(readdirSync(join(dir, 'out', 'stacks'))).toEqual(['quickstart-main-storage']);
+  });
+});

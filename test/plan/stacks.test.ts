@@ -1,0 +1,72 @@
+import { planStacks, topologicalOrder, type StackPlan } from '../../src/plan/stacks';
+import { multiSite, validateDraft, type Draft } from '../helpers/blueprints';
+import { synthDraft, type StackJson } from '../helpers/synth';
+
+const model = (d: Draft) => validateDraft(d).model!;
+
+/** A ring of three sites in three accounts: each site's bucket replicates both ways with the next. */
+function ring(): Draft {
+  const ids = ['111111111111', '222222222222', '333333333333'];
+  const regions = ['eu-central-1', 'eu-west-1', 'us-east-1'];
+  const d: Draft = { version: 1, name: 'ring', accounts: {}, sites: {}, buckets: {}, replication: [] };
+  for (let i = 0; i < 3; i++) {
+    d.accounts[`a${i}`] = { id: ids[i] };
+    d.sites[`s${i}`] = { account: `a${i}`, region: regions[i] };
+    d.buckets[`b${i}`] = { site: `s${i}`, name: `ring-b${i}` };
+  }
+  for (let i = 0; i < 3; i++) d.replication.push({ from: `b${i}`, to: `b${(i + 1) % 3}`, mode: 'two-way' });
+  return d;
+}
+
+function expectDeployOrder(plans: StackPlan[]) {
+  const position = new Map(plans.map((p, i) => [p.name, i]));
+  for (const p of plans) for (const dep of p.dependsOn) expect(position.get(dep)!).toBeLessThan(position.get(p.name)!);
+}
+
+/** Every `${type.name...}` in a stack names a resource or data source of that same stack. */
+function expectSelfContained(name: string, stack: StackJson) {
+  const text = JSON.stringify(stack);
+  expect(text).not.toContain('terraform_remote_state');
+  for (const [, ref] of text.matchAll(/\$\{([^}]+)\}/g)) {
+    const [first, second, third] = ref.split('.');
+    const known = first === 'data' ? stack.data?.[second]?.[third] : stack.resource?.[first]?.[second];
+    expect({ stack: name, ref, known: !!known }).toEqual({ stack: name, ref, known: true });
+  }
+}
+
+describe('stack plan', () => {
+  test('multi-site: stack per site and layer, storage first, replication after both storages', () => {
+    const plans = planStacks(model(multiSite()));
+    expect(plans.map((p) => [p.name, p.dependsOn])).toEqual([
+      ['climate-primary-storage', []],
+      ['climate-recovery-storage', []],
+      ['climate-primary-replication', ['climate-primary-storage', 'climate-recovery-storage']],
+      ['climate-recovery-replication', ['climate-primary-storage', 'climate-recovery-storage']],
+    ]);
+  });
+
+  test.each([
+    ['two-way replication between two accounts', multiSite],
+    ['a ring of three sites', ring],
+  ])('the DAG is acyclic for %s, and no stack references another', (_, draft) => {
+    const plans = planStacks(model(draft()));
+    expect(() => topologicalOrder(plans)).not.toThrow();
+    expectDeployOrder(plans);
+    const { stacks, manifest } = synthDraft(draft());
+    expect(Object.keys(stacks).sort()).toEqual(plans.map((p) => p.name).sort());
+    for (const [name, stack] of Object.entries(stacks)) expectSelfContained(name, stack);
+    for (const p of plans) expect([...manifest.stacks[p.name].dependencies].sort()).toEqual(p.dependsOn);
+  });
+
+  test('the ring: every replication stack waits for the storage of its own and its neighbours', () => {
+    const plans = planStacks(model(ring()));
+    expect(plans.find((p) => p.name === 'ring-s0-replication')!.dependsOn).toEqual(['ring-s0-storage', 'ring-s1-storage', 'ring-s2-storage']);
+  });
+
+  test('a cycle is reported, not looped on', () => {
+    const site = model(multiSite()).sites.get('primary')!;
+    const a = { name: 'a', site, layer: 'storage' as const, dependsOn: ['b'] };
+    const b = { name: 'b', site, layer: 'storage' as const, dependsOn: ['a'] };
+    expect(() => topologicalOrder([a, b])).toThrow(/cycle among a, b/);
+  });
+});
