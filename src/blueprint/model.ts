@@ -31,6 +31,8 @@ export interface Site extends Located {
   /** Undefined: the ambient credentials' account. */
   account?: Account;
   region: string;
+  /** Customer-managed key of the site's backup vault; undefined: the AWS managed key. */
+  backupVaultKmsKeyArn?: string;
 }
 
 export type Encryption = { kind: 'sse-s3' } | { kind: 'kms' } | { kind: 'kms-key'; keyArn: string };

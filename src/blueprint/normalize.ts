@@ -42,7 +42,7 @@ export function buildModel(file: string, data: Raw): Blueprint {
   for (const [key, s] of entries(data.sites)) {
     const path = ['sites', key];
     const account = s.account === undefined ? undefined : lookup(accounts, 'account', s.account, [...path, 'account']);
-    sites.set(key, { key, path, account, region: s.region });
+    sites.set(key, { key, path, account, region: s.region, backupVaultKmsKeyArn: s.backupVaultKmsKeyArn });
   }
 
   const replicatedKeys = new Set<string>();

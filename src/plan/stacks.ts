@@ -35,6 +35,14 @@ function layerContents(m: Blueprint): Map<string, { site: Site; layer: Layer; af
       need(src.site, 'replication', [src.site, 'storage'], [dst.site, 'storage']);
     }
   }
+  for (const fs of m.fileSystems.values()) {
+    need(fs.site, 'lustre', [fs.site, 'storage'], ...fs.repositories.map((r): [Site, Layer] => [r.bucket.site, 'storage']));
+  }
+  for (const p of m.backupPlans.values()) {
+    need(p.site, 'storage'); // the plan's vault
+    for (const c of p.copyTo) need(c.site, 'storage'); // the vaults copies go to
+    need(p.site, 'protection', [p.site, 'storage'], [p.site, 'lustre'], ...p.copyTo.map((c): [Site, Layer] => [c.site, 'storage']));
+  }
   return stacks;
 }
 

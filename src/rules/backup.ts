@@ -202,4 +202,16 @@ export const backupRules: Rule[] = [
         }),
       ),
   },
+  {
+    id: 'PLN011',
+    severity: 'error',
+    summary: "A site's backupVaultKmsKeyArn is in another region than the site.",
+    check: (m) =>
+      [...m.sites.values()].flatMap((site) => {
+        const keyRegion = site.backupVaultKmsKeyArn?.split(':')[3];
+        return keyRegion && keyRegion !== site.region
+          ? [hit([...site.path, 'backupVaultKmsKeyArn'], `the key is in ${keyRegion}, the site in ${site.region}; a backup vault needs a key in its own region`)]
+          : [];
+      }),
+  },
 ];

@@ -1,9 +1,13 @@
-import type { Blueprint, Bucket, Recovery, Repository, Site } from '../blueprint/model';
+import type { Blueprint, Bucket, Recovery, ReplicationEdge, Repository, Site } from '../blueprint/model';
 import { directions } from './replication';
 import { hit, type Rule, type RuleHit } from './rule';
 
-/** The replica of `bucket` at `site`, with the edge that fills it, through the blueprint's replication. */
-export function replicaAt(m: Blueprint, bucket: Bucket, site: Site) {
+/**
+ * The copy of `bucket` a file system rebuilt at `site` uses: the bucket itself when it already
+ * lives there (no edge), else its replica there with the edge that fills it.
+ */
+export function replicaAt(m: Blueprint, bucket: Bucket, site: Site): { replica: Bucket; edge?: ReplicationEdge } | undefined {
+  if (bucket.site === site) return { replica: bucket };
   for (const e of m.replication) for (const [src, dst] of directions(e)) if (src === bucket && dst.site === site) return { replica: dst, edge: e };
   return undefined;
 }
@@ -35,7 +39,7 @@ export const recoveryRules: Rule[] = [
     summary: "The replication edge feeding a recovery replica filters out the repository's prefix.",
     check: perRepo((r, rec, m) => {
       const found = replicaAt(m, r.bucket, rec.site);
-      return found && !r.prefix.startsWith(found.edge.prefix)
+      return found?.edge && !r.prefix.startsWith(found.edge.prefix)
         ? [hit([...found.edge.path, 'prefix'], `this edge replicates only '${found.edge.prefix}', but repository ${r.fileSystemPath} of '${rec.fileSystem.key}' reads '${r.prefix}'; widen the prefix or the replica lacks its data`)]
         : [];
     }),
@@ -55,7 +59,7 @@ export const recoveryRules: Rule[] = [
     summary: 'A recovered output/sync repository replicates one way only: results written after failover do not flow back for failback.',
     check: perRepo((r, rec, m) => {
       const found = replicaAt(m, r.bucket, rec.site);
-      return found && r.purpose !== 'input' && found.edge.mode === 'one-way'
+      return found?.edge && r.purpose !== 'input' && found.edge.mode === 'one-way'
         ? [hit([...found.edge.path, 'mode'], `after failover '${rec.fileSystem.key}' writes to '${found.replica.key}', which does not replicate back to '${r.bucket.key}'; use mode: two-way or copy results back before failback`)]
         : [];
     }),

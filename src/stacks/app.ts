@@ -7,6 +7,8 @@ import type { Blueprint } from '../blueprint/model';
 import { roleArn } from '../plan/arns';
 import { planStacks, type StackPlan } from '../plan/stacks';
 import { LustreformBucket } from './bucket';
+import { FileSystemBackupPlan, hasVault, plansAt, SiteBackupVault } from './backup';
+import { grantFileSystemAccess, LustreFileSystem } from './lustre';
 import { BucketReplication, directionsFrom, grantCrossAccountReplication, ReplicationRole } from './replication';
 import { SiteStack } from './site-stack';
 
@@ -31,9 +33,13 @@ function buildStack(app: App, model: Blueprint, plan: StackPlan): SiteStack {
     case 'storage':
       for (const b of here) {
         const bucket = new LustreformBucket(stack, `bucket-${b.key}`, { bucket: b });
-        if (!b.adopt) grantCrossAccountReplication(model, bucket, b, (source) => stack.accountIdOf(source.site));
+        if (!b.adopt) {
+          grantCrossAccountReplication(model, bucket, b, (source) => stack.accountIdOf(source.site));
+          grantFileSystemAccess(model, bucket, b);
+        }
         if (directionsFrom(model, b).length) new ReplicationRole(stack, `replication-role-${b.key}`, { model, source: b });
       }
+      if (hasVault(model, plan.site)) new SiteBackupVault(stack, 'backup-vault', { model, site: plan.site });
       break;
     case 'replication':
       for (const b of here.filter((x) => directionsFrom(model, x).length)) {
@@ -41,7 +47,11 @@ function buildStack(app: App, model: Blueprint, plan: StackPlan): SiteStack {
         new BucketReplication(stack, `replication-${b.key}`, { model, source: b, roleArn: arn });
       }
       break;
-    default:
+    case 'lustre':
+      for (const fs of model.fileSystems.values()) if (fs.site === plan.site) new LustreFileSystem(stack, `file-system-${fs.key}`, { model, fileSystem: fs });
+      break;
+    case 'protection':
+      for (const p of plansAt(model, plan.site)) new FileSystemBackupPlan(stack, `backup-plan-${p.key}`, { model, plan: p, accountIdOf: (site) => stack.accountIdOf(site) });
       break;
   }
   for (const dep of plan.dependsOn) {

@@ -65,6 +65,6 @@ describe('the normalized model', () => {
     expect(m.backupPlans.get('nightly')!.copyTo[0]).toMatchObject({ site: m.sites.get('recovery'), retentionDays: 90 });
     expect(m.recovery[0]).toMatchObject({ fileSystem: work, site: m.sites.get('recovery'), standby: 'cold' });
     expect(m.archiveRestore[0]).toMatchObject({ bucket: m.buckets.get('input'), tier: 'Standard', days: 7 });
-    expect(m.state).toMatchObject({ backend: 'cloud', organization: 'acme', workspacePrefix: 'climate-', hostname: 'app.terraform.io' });
+    expect(m.state).toMatchObject({ backend: 'cloud', organization: 'acme', workspacePrefix: 'acme-', hostname: 'app.terraform.io' });
   });
 });

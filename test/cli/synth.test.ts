@@ -14,10 +14,10 @@ describe('lustreform synth', () => {
     const out = join(tmp(), 'cdktf.out');
     const r = await run('synth', '-b', example('multi-site-dr.yaml'), '--out', out);
     expect(r.code).toBe(0);
-    expect(r.err).toContain('wrote 4 stacks');
+    expect(r.err).toContain('wrote 6 stacks');
     const { stacks, manifest } = readOut(out);
-    expect(Object.keys(stacks).sort()).toEqual(['climate-primary-replication', 'climate-primary-storage', 'climate-recovery-replication', 'climate-recovery-storage']);
-    expect(Object.keys(manifest.stacks).length).toBe(4);
+    expect(Object.keys(stacks).sort()).toEqual(['climate-primary-lustre', 'climate-primary-protection', 'climate-primary-replication', 'climate-primary-storage', 'climate-recovery-replication', 'climate-recovery-storage']);
+    expect(Object.keys(manifest.stacks).length).toBe(6);
   });
 
   test('invalid input: findings, exit 2, nothing written, previous output untouched', async () => {
@@ -40,7 +40,7 @@ describe('lustreform synth', () => {
     const out = join(parent, 'cdktf.out');
     mkdirSync(join(out, 'stacks', 'stale-stack'), { recursive: true });
     expect((await run('synth', '-b', example('quickstart.yaml'), '--out', out)).code).toBe(0);
-    expect(readdirSync(join(out, 'stacks'))).toEqual(['quickstart-main-storage']);
+    expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['quickstart-main-lustre', 'quickstart-main-storage']);
     expect(readdirSync(parent)).toEqual(['cdktf.out']);
   });
 
@@ -60,6 +60,8 @@ describe('lustreform stacks', () => {
       ' 2. climate-recovery-storage',
       ' 3. climate-primary-replication  (after climate-primary-storage, climate-recovery-storage)',
       ' 4. climate-recovery-replication  (after climate-primary-storage, climate-recovery-storage)',
+      ' 5. climate-primary-lustre  (after climate-primary-storage)',
+      ' 6. climate-primary-protection  (after climate-primary-lustre, climate-primary-storage, climate-recovery-storage)',
     ]);
   });
 
@@ -83,7 +85,7 @@ describe('the cdktf app (cdktf.json)', () => {
     const out = join(tmp(), 'out');
     const r = spawnSync('node', ['dist/main.js'], { cwd: ROOT, env: env({ CDKTF_OUTDIR: out, LUSTREFORM_BLUEPRINT: example('multi-site-dr.yaml') }), encoding: 'utf8' });
     expect(r.status).toBe(0);
-    expect(readdirSync(join(out, 'stacks')).length).toBe(4);
+    expect(readdirSync(join(out, 'stacks')).length).toBe(6);
   });
 
   test('dist/main.js refuses an invalid blueprint with its findings', () => {
@@ -98,6 +100,6 @@ describe('the cdktf app (cdktf.json)', () => {
     const dir = tmp();
     const r = spawnSync('npx', ['cdktf', 'synth', '--output', join(dir, 'out')], { cwd: ROOT, env: env({}), encoding: 'utf8' });
     expect(r.status).toBe(0);
-    expect(readdirSync(join(dir, 'out', 'stacks'))).toEqual(['quickstart-main-storage']);
+    expect(readdirSync(join(dir, 'out', 'stacks')).sort()).toEqual(['quickstart-main-lustre', 'quickstart-main-storage']);
   });
 });

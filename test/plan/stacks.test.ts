@@ -35,13 +35,15 @@ function expectSelfContained(name: string, stack: StackJson) {
 }
 
 describe('stack plan', () => {
-  test('multi-site: stack per site and layer, storage first, replication after both storages', () => {
+  test('multi-site: stack per site and layer, storage first, then replication, lustre, protection', () => {
     const plans = planStacks(model(multiSite()));
     expect(plans.map((p) => [p.name, p.dependsOn])).toEqual([
       ['climate-primary-storage', []],
       ['climate-recovery-storage', []],
       ['climate-primary-replication', ['climate-primary-storage', 'climate-recovery-storage']],
       ['climate-recovery-replication', ['climate-primary-storage', 'climate-recovery-storage']],
+      ['climate-primary-lustre', ['climate-primary-storage']],
+      ['climate-primary-protection', ['climate-primary-lustre', 'climate-primary-storage', 'climate-recovery-storage']],
     ]);
   });
 

@@ -143,6 +143,7 @@ const CASES: Case[] = [
     },
     path: 'backupPlans.nightly.copyTo[0].retentionDays',
   },
+  { id: 'PLN011', mutate: (d) => (d.sites.recovery.backupVaultKmsKeyArn = 'arn:aws:kms:eu-central-1:222222222222:key/v'), path: 'sites.recovery.backupVaultKmsKeyArn' },
   { id: 'RST001', mutate: (d) => (d.archiveRestore[0].days = 0), path: 'archiveRestore[0].days' },
   { id: 'RST002', mutate: (d) => (d.archiveRestore[0].tier = 'Expedited'), path: 'archiveRestore[0].tier' },
   { id: 'RST003', mutate: (d) => d.archiveRestore.push({ bucket: 'input', prefix: 'ExtData/archive/' }), path: 'archiveRestore[1].prefix' },

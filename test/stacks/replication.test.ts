@@ -31,7 +31,7 @@ function twoWayKms(): Draft {
 describe('replication layer', () => {
   test('one-way, same account: V2 rule, scoped role, no owner override, no cross-account grant', () => {
     const { stacks, manifest } = synthDraft(sameAccount());
-    expect(Object.keys(stacks).sort()).toEqual(['quickstart-main-replication', 'quickstart-main-storage']);
+    expect(Object.keys(stacks).sort()).toEqual(['quickstart-main-lustre', 'quickstart-main-replication', 'quickstart-main-storage']);
     const config = resources(stacks['quickstart-main-replication'], 'aws_s3_bucket_replication_configuration').input;
     expect(config.bucket).toBe('qs-input');
     expect(config.role).toBe('arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/quickstart-repl-input');

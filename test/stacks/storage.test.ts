@@ -50,9 +50,9 @@ describe('storage layer', () => {
     expect(count).toBe(Object.keys(parse(readFileSync(example(file), 'utf8')).buckets).length);
   });
 
-  test('quickstart: one storage stack, default names, SSE-S3, the lifecycle of the blueprint', () => {
+  test('quickstart: a storage and a lustre stack, default names, SSE-S3, the lifecycle of the blueprint', () => {
     const { stacks } = synthDraft(quickstart());
-    expect(Object.keys(stacks)).toEqual(['quickstart-main-storage']);
+    expect(Object.keys(stacks).sort()).toEqual(['quickstart-main-lustre', 'quickstart-main-storage']);
     const s = stacks['quickstart-main-storage'];
     expect(resources(s, 'aws_s3_bucket').input.bucket).toBe('quickstart-input-eu-central-1');
     expect(resources(s, 'aws_s3_bucket_server_side_encryption_configuration').input.rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }]);
