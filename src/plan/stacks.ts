@@ -43,6 +43,7 @@ function layerContents(m: Blueprint): Map<string, { site: Site; layer: Layer; af
     for (const c of p.copyTo) need(c.site, 'storage'); // the vaults copies go to
     need(p.site, 'protection', [p.site, 'storage'], [p.site, 'lustre'], ...p.copyTo.map((c): [Site, Layer] => [c.site, 'storage']));
   }
+  for (const a of m.archiveRestore) need(a.bucket.site, 'protection', [a.bucket.site, 'storage']);
   return stacks;
 }
 

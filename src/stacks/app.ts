@@ -2,11 +2,13 @@
  * Renders the stack plan into cdktf stacks: for each planned stack, the constructs of its layer
  * at its site. Nothing here decides what exists; src/plan does.
  */
-import { App } from 'cdktf';
+import { App, Aspects, TerraformResource, type IAspect } from 'cdktf';
+import type { IConstruct } from 'constructs';
 import type { Blueprint } from '../blueprint/model';
 import { roleArn } from '../plan/arns';
 import { planStacks, type StackPlan } from '../plan/stacks';
 import { LustreformBucket } from './bucket';
+import { ArchiveRestoreAutomation } from './archive-restore';
 import { FileSystemBackupPlan, hasVault, plansAt, SiteBackupVault } from './backup';
 import { grantFileSystemAccess, LustreFileSystem } from './lustre';
 import { BucketReplication, directionsFrom, grantCrossAccountReplication, ReplicationRole } from './replication';
@@ -23,7 +25,30 @@ export interface BuildOptions {
 export function buildApp(model: Blueprint, options: BuildOptions = {}): App {
   const app = new App({ outdir: options.outdir, hclOutput: options.hcl, skipValidation: false });
   for (const plan of planStacks(model)) buildStack(app, model, plan);
+  Aspects.of(app).add(new NoNotificationsOnRepositoryBuckets(model));
   return app;
+}
+
+/**
+ * FSx owns the notification configuration of a bucket an auto-import repository reads, and
+ * `aws_s3_bucket_notification` replaces the whole configuration (the DRA turns MISCONFIGURED).
+ * lustreform never emits one there; this check makes any construct that tries fail the synth.
+ */
+export class NoNotificationsOnRepositoryBuckets implements IAspect {
+  private readonly owned: Set<string>;
+
+  constructor(model: Blueprint) {
+    this.owned = new Set([...model.fileSystems.values()].flatMap((fs) => fs.repositories.filter((r) => r.autoImport.length).map((r) => r.bucket.name)));
+  }
+
+  visit(node: IConstruct): void {
+    if (node instanceof TerraformResource && node.terraformResourceType === 'aws_s3_bucket_notification') {
+      const bucket = (node as TerraformResource & { bucketInput?: string }).bucketInput;
+      if (bucket && this.owned.has(bucket)) {
+        throw new Error(`${node.node.path}: an aws_s3_bucket_notification on ${bucket} would replace the notifications FSx manages for its auto-import repositories`);
+      }
+    }
+  }
 }
 
 function buildStack(app: App, model: Blueprint, plan: StackPlan): SiteStack {
@@ -52,6 +77,9 @@ function buildStack(app: App, model: Blueprint, plan: StackPlan): SiteStack {
       break;
     case 'protection':
       for (const p of plansAt(model, plan.site)) new FileSystemBackupPlan(stack, `backup-plan-${p.key}`, { model, plan: p, accountIdOf: (site) => stack.accountIdOf(site) });
+      model.archiveRestore.forEach((entry, i) => {
+        if (entry.bucket.site === plan.site) new ArchiveRestoreAutomation(stack, `archive-restore-${i}`, { model, entry, accountId: stack.accountIdOf(plan.site) });
+      });
       break;
   }
   for (const dep of plan.dependsOn) {

@@ -38,6 +38,8 @@ export class LustreformBucket extends Construct {
   readonly arn: string;
   /** The Terraform attribute naming the bucket; using it orders a resource after the bucket. */
   readonly bucketRef: string;
+  /** The bucket policy resource; resources that need the policy in place depend on it. Undefined when adopted. */
+  readonly policy?: S3BucketPolicy;
   /** The policy statements; undefined for adopted buckets, whose policy is not ours. */
   private statements?: Statement[];
 
@@ -87,7 +89,8 @@ export class LustreformBucket extends Construct {
       Condition: { Bool: { 'aws:SecureTransport': false } },
     });
     // The public access block goes first: a policy put while it is being set can be refused.
-    new S3BucketPolicy(this, 'policy', { ...on, policy: Lazy.stringValue({ produce: () => policyJson(this.statements ?? []) }), dependsOn: [pab] }).overrideLogicalId(key);
+    this.policy = new S3BucketPolicy(this, 'policy', { ...on, policy: Lazy.stringValue({ produce: () => policyJson(this.statements ?? []) }), dependsOn: [pab] });
+    this.policy.overrideLogicalId(key);
 
     new S3BucketLifecycleConfiguration(this, 'lifecycle', { ...on, rule: lifecycleRules(b), dependsOn: [versioning] }).overrideLogicalId(key);
     this.outputs(key);
