@@ -24,8 +24,9 @@ export interface BuildOptions {
 /** Builds the cdktf App of a validated blueprint (call `.synth()` on it to write). */
 export function buildApp(model: Blueprint, options: BuildOptions = {}): App {
   const app = new App({ outdir: options.outdir, hclOutput: options.hcl, skipValidation: false });
-  for (const plan of planStacks(model)) buildStack(app, model, plan);
-  Aspects.of(app).add(new NoNotificationsOnRepositoryBuckets(model));
+  const guard = new NoNotificationsOnRepositoryBuckets(model);
+  // cdktf invokes aspects from each stack down, so the guard goes on every stack, not on the app.
+  for (const plan of planStacks(model)) Aspects.of(buildStack(app, model, plan)).add(guard);
   return app;
 }
 

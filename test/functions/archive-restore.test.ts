@@ -1,4 +1,4 @@
-import { HeadObjectCommand, RestoreObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, RestoreObjectCommand, type HeadObjectCommandOutput, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -143,7 +143,7 @@ describe('the handler', () => {
     ['STANDARD', { StorageClass: 'STANDARD' }, 'not-archived'],
     ['an ongoing restore', { StorageClass: 'GLACIER', Restore: 'ongoing-request="true"' }, 'restore-ongoing'],
     ['a finished restore', { StorageClass: 'DEEP_ARCHIVE', Restore: 'ongoing-request="false", expiry-date="Fri, 27 Nov 2026 00:00:00 GMT"' }, 'already-restored'],
-  ])('%s: skipped without RestoreObject', async (_, head, reason) => {
+  ] as [string, HeadObjectCommandOutput, string][])('%s: skipped without RestoreObject', async (_, head, reason) => {
     s3.on(HeadObjectCommand).resolves(head);
     expect((await handler(record())).decisions[0]).toMatchObject({ decision: 'skip', reason });
     expect(restores()).toEqual([]);

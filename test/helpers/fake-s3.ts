@@ -1,0 +1,87 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** An object of the fake bucket: what HeadObject, ListObjectsV2 and RestoreObject see. */
+export interface FakeObject {
+  size?: number;
+  storageClass?: string;
+  archiveStatus?: string;
+  restore?: string;
+}
+
+export interface FakeCall {
+  method: string;
+  bucket: string;
+  key: string;
+  query: URLSearchParams;
+  body: string;
+}
+
+/**
+ * A local HTTP server speaking the slice of the S3 REST protocol (path style) that lustreform
+ * calls: HeadObject, RestoreObject, ListObjectsV2. Reached through AWS_ENDPOINT_URL_S3, so the
+ * real SDK (signing, serialization, error parsing) runs against it.
+ */
+export class FakeS3 {
+  readonly objects = new Map<string, FakeObject>();
+  readonly calls: FakeCall[] = [];
+  private server?: Server;
+
+  put(bucket: string, key: string, object: FakeObject): void {
+    this.objects.set(`${bucket}/${key}`, object);
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const [, bucket = '', ...rest] = url.pathname.split('/');
+    const key = decodeURIComponent(rest.join('/'));
+    const call = { method: req.method ?? 'GET', bucket, key, query: url.searchParams, body: Buffer.concat(chunks).toString('utf8') };
+    this.calls.push(call);
+    const object = this.objects.get(`${bucket}/${key}`);
+    if (call.method === 'HEAD') {
+      if (!object) return this.send(res, 404, '');
+      const headers: Record<string, string> = { 'content-length': String(object.size ?? 0), 'last-modified': new Date(0).toUTCString(), etag: '"x"' };
+      if (object.storageClass && object.storageClass !== 'STANDARD') headers['x-amz-storage-class'] = object.storageClass;
+      if (object.archiveStatus) headers['x-amz-archive-status'] = object.archiveStatus;
+      if (object.restore) headers['x-amz-restore'] = object.restore;
+      res.writeHead(200, headers);
+      return void res.end();
+    }
+    if (call.method === 'POST' && url.searchParams.has('restore')) {
+      if (!object) return this.error(res, 404, 'NoSuchKey');
+      if (object.restore?.includes('ongoing-request="true"')) return this.error(res, 409, 'RestoreAlreadyInProgress');
+      object.restore = 'ongoing-request="true"';
+      return this.send(res, 202, '');
+    }
+    if (call.method === 'GET' && url.searchParams.get('list-type') === '2') {
+      const prefix = url.searchParams.get('prefix') ?? '';
+      const contents = [...this.objects.entries()]
+        .filter(([k]) => k.startsWith(`${bucket}/${prefix}`))
+        .map(([k, o]) => `<Contents><Key>${k.slice(bucket.length + 1)}</Key><Size>${o.size ?? 0}</Size><StorageClass>${o.storageClass ?? 'STANDARD'}</StorageClass>${o.archiveStatus ? `<ArchiveStatus>${o.archiveStatus}</ArchiveStatus>` : ''}</Contents>`)
+        .join('');
+      return this.send(res, 200, `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${bucket}</Name><Prefix>${prefix}</Prefix><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`, 'application/xml');
+    }
+    return this.error(res, 400, 'NotImplemented');
+  }
+
+  private send(res: ServerResponse, status: number, body: string, type = 'text/plain'): void {
+    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
+  private error(res: ServerResponse, status: number, code: string): void {
+    this.send(res, status, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message><RequestId>fake</RequestId></Error>`, 'application/xml');
+  }
+}
