@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../blueprint/errors';
 import { processIo, type Io } from './io';
+import { registerExport } from './export';
+import { registerImport } from './import';
 import { registerRules } from './rules';
 import { registerStacks } from './stacks';
 import { registerSynth } from './synth';
@@ -24,6 +26,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   registerRules(program, io, done);
   registerSynth(program, io, done);
   registerStacks(program, io, done);
+  registerImport(program, io, done);
+  registerExport(program, io, done);
   for (const cmd of program.commands) cmd.exitOverride();
   try {
     await program.parseAsync(argv);

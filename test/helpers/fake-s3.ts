@@ -41,7 +41,8 @@ export class FakeS3 {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** Answers one S3 request (FakeAws routes S3 calls here). */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -69,7 +70,7 @@ export class FakeS3 {
       const prefix = url.searchParams.get('prefix') ?? '';
       const contents = [...this.objects.entries()]
         .filter(([k]) => k.startsWith(`${bucket}/${prefix}`))
-        .map(([k, o]) => `<Contents><Key>${k.slice(bucket.length + 1)}</Key><Size>${o.size ?? 0}</Size><StorageClass>${o.storageClass ?? 'STANDARD'}</StorageClass>${o.archiveStatus ? `<ArchiveStatus>${o.archiveStatus}</ArchiveStatus>` : ''}</Contents>`)
+        .map(([k, o]) => `<Contents><Key>${k.slice(bucket.length + 1)}</Key><Size>${o.size ?? 0}</Size><StorageClass>${o.storageClass ?? 'STANDARD'}</StorageClass>${o.restore ? `<RestoreStatus><IsRestoreInProgress>${o.restore.includes('"true"')}</IsRestoreInProgress></RestoreStatus>` : ''}</Contents>`)
         .join('');
       return this.send(res, 200, `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${bucket}</Name><Prefix>${prefix}</Prefix><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`, 'application/xml');
     }

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { clientsFor } from '../runner/aws';
+import { runExport } from '../runner/export';
+import { Journal } from '../runner/journal';
+import { describeTask, progress } from '../runner/progress';
+import { systemClock } from '../runner/time';
+import { blueprintOption, formatOption, type Io } from './io';
+import { loadModel } from './load';
+import { addRunnerOptions, checkReport, checkSite, deadlineOf, type RunnerFlags } from './runner-options';
+
+export function registerExport(program: Command, io: Io, done: (code: number) => void): void {
+  const cmd = program
+    .command('export')
+    .description('export output/sync repositories without auto-export; wait for auto-export to settle on the others (flush before teardown)')
+    .addOption(blueprintOption())
+    .addOption(formatOption());
+  addRunnerOptions(cmd).action(async (flags: RunnerFlags) => {
+    const model = loadModel(flags.blueprint, io);
+    if (!model) return done(2);
+    checkSite(model, flags.site);
+    checkReport(flags.report);
+    const p = progress(io, flags.format);
+    const result = await runExport(model, {
+      site: flags.site,
+      wait: !!flags.wait,
+      deadline: deadlineOf(flags),
+      report: flags.report,
+      journal: Journal.open(flags.journal, model.name),
+      clock: systemClock(),
+      clientsFor: (site) => clientsFor(model, site),
+      say: p.say,
+      onTask: p.task,
+    });
+    p.done();
+    if (flags.format === 'json') io.out(JSON.stringify(result, null, 2));
+    else {
+      for (const t of result.tasks) io.out(describeTask(t));
+      for (const a of result.autoExport) io.out(`${a.fileSystem} auto-export ${a.settled ? 'settled' : `still queued (oldest ${a.oldestSeconds}s)`}`);
+      for (const problem of result.problems) io.err(`problem: ${problem}`);
+    }
+    done(result.ok ? 0 : 1);
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * The one place runner AWS clients are created: the SDK's standard credential chain (profiles,
+ * environment), the account's `assumeRole` through STS, the site's region, adaptive retries
+ * (throttling and 5xx are retried with backoff), and AWS_ENDPOINT_URL_<SERVICE> overrides, which
+ * the SDK reads by itself.
+ */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { FSxClient } from '@aws-sdk/client-fsx';
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { Blueprint, Site } from '../blueprint/model';
+
+export interface SiteClients {
+  site: Site;
+  fsx: FSxClient;
+  s3: S3Client;
+  s3control: S3ControlClient;
+  cloudwatch: CloudWatchClient;
+  /** The site's account id: the blueprint's, else the caller's (STS GetCallerIdentity). */
+  accountId(): Promise<string>;
+}
+
+/** How many attempts a call gets before its error counts (LUSTREFORM_MAX_ATTEMPTS overrides). */
+export const maxAttempts = (): number => Number(process.env.LUSTREFORM_MAX_ATTEMPTS ?? 10);
+
+const cache = new Map<string, SiteClients>();
+
+export function clientsFor(model: Blueprint, site: Site): SiteClients {
+  const cacheKey = `${model.name}/${site.key}`;
+  const cached = cache.get(cacheKey);
+  if (cached) return cached;
+  const role = site.account?.assumeRole;
+  const common = {
+    region: site.region,
+    retryMode: 'adaptive',
+    maxAttempts: maxAttempts(),
+    credentials: role ? fromTemporaryCredentials({ params: { RoleArn: role, RoleSessionName: `lustreform-${model.name}` }, clientConfig: { region: site.region } }) : undefined,
+  };
+  let account: Promise<string> | undefined;
+  const clients: SiteClients = {
+    site,
+    fsx: new FSxClient(common),
+    s3: new S3Client(common),
+    // A custom endpoint (a local or private one) cannot take the account-id host prefix.
+    s3control: new S3ControlClient({ ...common, disableHostPrefix: !!process.env.AWS_ENDPOINT_URL_S3_CONTROL }),
+    cloudwatch: new CloudWatchClient(common),
+    accountId: () =>
+      (account ??= site.account
+        ? Promise.resolve(site.account.id)
+        : new STSClient(common).send(new GetCallerIdentityCommand({})).then((r) => {
+            if (!r.Account) throw new Error('STS did not say which account these credentials belong to');
+            return r.Account;
+          })),
+  };
+  cache.set(cacheKey, clients);
+  return clients;
+}
+
+/** Forget cached clients (tests change endpoints between cases). */
+export function resetClients(): void {
+  cache.clear();
+}

@@ -1,0 +1,115 @@
+/**
+ * Checks before loading contents (`preload: content`): does the data fit the file system, and
+ * which objects are archived (their metadata imports, their contents cannot load until S3
+ * restores them). With --restore-archived, starts those restores at a bounded rate.
+ */
+import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { HeadObjectCommand, ListObjectsV2Command, RestoreObjectCommand, type _Object } from '@aws-sdk/client-s3';
+import type { Bucket } from '../blueprint/model';
+import type { SiteClients } from './aws';
+import type { LiveFileSystem } from './discover';
+
+/** Room kept free on top of the data: 10%. */
+export const HEADROOM = 0.1;
+const GIB = 1024 ** 3;
+
+export interface Listing {
+  bytes: number;
+  objects: number;
+  /** Objects whose contents cannot load until restored, by class (GLACIER, DEEP_ARCHIVE, INTELLIGENT_TIERING/ARCHIVE_ACCESS, ...). */
+  archived: { key: string; storageClass: string; restoring: boolean }[];
+}
+
+/** Lists a bucket prefix: total size, and the archived objects (Intelligent-Tiering ones looked at one by one). */
+export async function listPrefix(s3: SiteClients['s3'], bucket: Bucket, prefix: string, concurrency = 16): Promise<Listing> {
+  const listing: Listing = { bytes: 0, objects: 0, archived: [] };
+  const tiering: _Object[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket.name, Prefix: prefix, ContinuationToken: token, OptionalObjectAttributes: ['RestoreStatus'] }));
+    for (const o of page.Contents ?? []) {
+      listing.objects++;
+      listing.bytes += o.Size ?? 0;
+      const restored = o.RestoreStatus && !o.RestoreStatus.IsRestoreInProgress;
+      if ((o.StorageClass === 'GLACIER' || o.StorageClass === 'DEEP_ARCHIVE') && !restored) listing.archived.push({ key: o.Key!, storageClass: o.StorageClass, restoring: !!o.RestoreStatus?.IsRestoreInProgress });
+      if (o.StorageClass === 'INTELLIGENT_TIERING') tiering.push(o);
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  await pool(tiering, concurrency, async (o) => {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket.name, Key: o.Key! }));
+    if (head.ArchiveStatus) listing.archived.push({ key: o.Key!, storageClass: `INTELLIGENT_TIERING/${head.ArchiveStatus}`, restoring: /ongoing-request="true"/.test(head.Restore ?? '') });
+  });
+  return listing;
+}
+
+/**
+ * Free bytes of a file system: the newest FreeDataStorageCapacity from CloudWatch, or the whole
+ * capacity when the metric has no data yet (a file system that was just created is empty).
+ */
+export async function freeBytes(cloudwatch: SiteClients['cloudwatch'], live: LiveFileSystem, now = new Date()): Promise<{ bytes: number; source: 'cloudwatch' | 'capacity' }> {
+  const r = await cloudwatch.send(
+    new GetMetricDataCommand({
+      StartTime: new Date(now.getTime() - 3600_000),
+      EndTime: now,
+      MetricDataQueries: [{ Id: 'free', MetricStat: { Metric: { Namespace: 'AWS/FSx', MetricName: 'FreeDataStorageCapacity', Dimensions: [{ Name: 'FileSystemId', Value: live.id }] }, Period: 300, Stat: 'Minimum' } }],
+    }),
+  );
+  const values = r.MetricDataResults?.[0]?.Values ?? [];
+  return values.length ? { bytes: values[0], source: 'cloudwatch' } : { bytes: live.storageCapacity * GIB, source: 'capacity' };
+}
+
+export interface CapacityCheck {
+  fileSystem: string;
+  needBytes: number;
+  freeBytes: number;
+  fits: boolean;
+}
+
+export const fits = (needBytes: number, free: number): boolean => needBytes * (1 + HEADROOM) <= free;
+
+/** When restores of each class should be ready, by tier (S3's documented retrieval times). */
+export function readyWithin(storageClass: string, tier: string): string {
+  const deep = storageClass.includes('DEEP_ARCHIVE');
+  if (tier === 'Expedited' && !deep) return '1-5 minutes';
+  if (tier === 'Bulk') return deep ? 'within 48 hours' : '5-12 hours';
+  return deep ? 'within 12 hours' : '3-5 hours';
+}
+
+/**
+ * Starts restores of archived objects at no more than `perSecond` requests a second. Objects
+ * already restoring are left alone; RestoreAlreadyInProgress counts as started.
+ */
+export async function restoreArchived(s3: SiteClients['s3'], bucket: Bucket, listing: Listing, opts: { days: number; tier: 'Expedited' | 'Standard' | 'Bulk'; perSecond: number }): Promise<{ started: number; alreadyRestoring: number }> {
+  let started = 0;
+  let alreadyRestoring = 0;
+  const interval = 1000 / opts.perSecond;
+  let next = Date.now();
+  for (const o of listing.archived) {
+    if (o.restoring) {
+      alreadyRestoring++;
+      continue;
+    }
+    const wait = next - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    next = Math.max(next, Date.now()) + interval;
+    const deep = o.storageClass.includes('DEEP_ARCHIVE');
+    const tier = deep && opts.tier === 'Expedited' ? 'Standard' : opts.tier;
+    try {
+      await s3.send(new RestoreObjectCommand({ Bucket: bucket.name, Key: o.key, RestoreRequest: o.storageClass.startsWith('INTELLIGENT_TIERING') ? { GlacierJobParameters: { Tier: tier } } : { Days: opts.days, GlacierJobParameters: { Tier: tier } } }));
+      started++;
+    } catch (err) {
+      if ((err as Error).name !== 'RestoreAlreadyInProgress') throw err;
+      alreadyRestoring++;
+    }
+  }
+  return { started, alreadyRestoring };
+}
+
+/** Runs `fn` over `items`, at most `n` at a time. */
+export async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let i = 0;
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
+    while (i < items.length) await fn(items[i++]);
+  }));
+}

@@ -1,0 +1,229 @@
+/**
+ * Data repository tasks: which to start (pure), their deterministic ClientRequestTokens, starting
+ * them through the journal (one running task per file system; DataRepositoryTaskExecuting means
+ * wait), and watching them with one DescribeDataRepositoryTasks call per 50 task ids.
+ */
+import { createHash } from 'node:crypto';
+import { CreateDataRepositoryTaskCommand, DescribeDataRepositoryTasksCommand, type CompletionReport, type DataRepositoryTask } from '@aws-sdk/client-fsx';
+import type { Blueprint } from '../blueprint/model';
+import { s3Uri } from '../rules/repositories';
+import type { SiteClients } from './aws';
+import type { LiveFileSystem } from './discover';
+import type { Journal, RunRecord, TaskRecord } from './journal';
+import { sleep, type Clock } from './time';
+
+export type TaskKind = 'import' | 'export';
+export const TASK_TYPE: Record<TaskKind, 'IMPORT_METADATA_FROM_REPOSITORY' | 'EXPORT_TO_REPOSITORY'> = { import: 'IMPORT_METADATA_FROM_REPOSITORY', export: 'EXPORT_TO_REPOSITORY' };
+export const MAX_PATHS = 100;
+export const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELED']);
+
+const chunk = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+
+/** Import paths of a file system: the S3 URI of every repository whose `preload` asks for it, at most 100 a task. */
+export function importPaths(live: LiveFileSystem): string[][] {
+  return chunk(live.repositories.filter((r) => r.repository.preload !== 'none').map((r) => s3Uri(r.repository)), MAX_PATHS);
+}
+
+/**
+ * Export paths: repositories that write (output/sync) without auto-export, as paths relative to
+ * the mount root (`/output` -> `output`; `/` alone -> every path). Repositories with auto-export
+ * are not exported twice (and export tasks cannot run on their paths anyway).
+ */
+export function exportPaths(live: LiveFileSystem): string[][] {
+  const repos = live.repositories.filter((r) => r.repository.purpose !== 'input' && r.repository.autoExport.length === 0);
+  if (repos.length === 0) return [];
+  const paths = repos.map((r) => r.repository.fileSystemPath.replace(/^\/+|\/+$/g, ''));
+  return paths.includes('') ? [[]] : chunk(paths, MAX_PATHS);
+}
+
+/** 1-63 characters of [A-Za-z0-9_.-], the same for the same run of the same task. */
+export function clientToken(blueprint: string, site: string, fs: string, kind: TaskKind, generation: number, index: number, paths: string[]): string {
+  const digest = createHash('sha256').update(JSON.stringify([blueprint, site, fs, kind, generation, index, paths])).digest('hex');
+  return `lf-${kind}-${generation}-${index}-${digest}`.slice(0, 63);
+}
+
+export interface TaskOutcome {
+  site: string;
+  fileSystem: string;
+  fileSystemId: string;
+  kind: TaskKind;
+  taskId?: string;
+  lifecycle: string;
+  paths: string[];
+  total?: number;
+  succeeded?: number;
+  failed?: number;
+  report?: string;
+  failure?: string;
+}
+
+export interface TaskRunOptions {
+  model: Blueprint;
+  journal: Journal;
+  clients: (live: LiveFileSystem) => SiteClients;
+  report?: string;
+  wait: boolean;
+  deadline: number;
+  clock: Clock;
+  onChange?: (outcome: TaskOutcome) => void;
+}
+
+const journalKey = (kind: TaskKind, live: LiveFileSystem) => `${kind}:${live.site.key}:${live.fs.key}`;
+
+function reportConfig(report: string | undefined, live: LiveFileSystem, kind: TaskKind): CompletionReport {
+  if (!report) return { Enabled: false };
+  return { Enabled: true, Path: `${report.replace(/\/?$/, '/')}${live.site.key}/${live.fs.key}/${kind}`, Format: 'REPORT_CSV_20191124', Scope: 'FAILED_FILES_ONLY' };
+}
+
+/**
+ * Runs the tasks of `kind` on every file system, one at a time per file system and the file
+ * systems in parallel. Resumes a run the journal says is unfinished; starts a new generation
+ * otherwise. Without `wait`, starts what may start and returns.
+ */
+export async function runTasks(kind: TaskKind, lives: LiveFileSystem[], opts: TaskRunOptions): Promise<TaskOutcome[]> {
+  const results = await Promise.all(lives.map((live) => runOn(kind, live, opts)));
+  return results.flat();
+}
+
+async function runOn(kind: TaskKind, live: LiveFileSystem, opts: TaskRunOptions): Promise<TaskOutcome[]> {
+  const chunks = kind === 'import' ? importPaths(live) : exportPaths(live);
+  if (chunks.length === 0) return [];
+  const key = journalKey(kind, live);
+  const previous = opts.journal.get(key);
+  const same = previous && previous.state === 'running' && JSON.stringify(previous.tasks.map((t) => t.paths)) === JSON.stringify(chunks);
+  const run: RunRecord = same
+    ? previous
+    : {
+        generation: (previous?.generation ?? 0) + 1,
+        state: 'running',
+        tasks: chunks.map((paths, i) => ({ token: clientToken(opts.model.name, live.site.key, live.fs.key, kind, (previous?.generation ?? 0) + 1, i, paths), paths })),
+      };
+  // Recorded before any task is created: a crash from here on resumes with the same tokens.
+  opts.journal.set(key, run);
+  const outcomes: TaskOutcome[] = [];
+  for (const record of run.tasks) {
+    // A task the journal knows is looked up; otherwise created (the token makes that idempotent).
+    let task = record.taskId ? (await describe(opts.clients(live), [record.taskId]))[0] : undefined;
+    task ??= await startOrFind(kind, live, record, opts);
+    if (!task) {
+      outcomes.push(pending(kind, live, record));
+      break;
+    }
+    record.taskId = task.TaskId;
+    record.lifecycle = task.Lifecycle;
+    opts.journal.set(key, run);
+    let outcome = toOutcome(kind, live, record.paths, task);
+    opts.onChange?.(outcome);
+    if (!TERMINAL.has(outcome.lifecycle) && opts.wait) outcome = await waitFor(kind, live, record, opts);
+    record.lifecycle = outcome.lifecycle;
+    opts.journal.set(key, run);
+    outcomes.push(outcome);
+    // The next task of this file system waits for this one (one task at a time), and none follows a failure.
+    if (outcome.lifecycle !== 'SUCCEEDED') break;
+  }
+  if (run.tasks.every((t) => TERMINAL.has(t.lifecycle ?? ''))) {
+    run.state = 'done';
+    opts.journal.set(key, run);
+  }
+  return outcomes;
+}
+
+const pending = (kind: TaskKind, live: LiveFileSystem, record: TaskRecord): TaskOutcome => ({
+  site: live.site.key,
+  fileSystem: live.fs.key,
+  fileSystemId: live.id,
+  kind,
+  taskId: record.taskId,
+  lifecycle: record.taskId ? (record.lifecycle ?? 'PENDING') : 'NOT_STARTED',
+  paths: record.paths,
+});
+
+/**
+ * Creates the task with its token (AWS answers an identical earlier request with the same task).
+ * Another task running on the file system (DataRepositoryTaskExecuting) means wait, not fail.
+ */
+async function startOrFind(kind: TaskKind, live: LiveFileSystem, record: TaskRecord, opts: TaskRunOptions): Promise<DataRepositoryTask | undefined> {
+  let delay = opts.clock.pollMs;
+  for (;;) {
+    try {
+      const r = await opts.clients(live).fsx.send(
+        new CreateDataRepositoryTaskCommand({
+          Type: TASK_TYPE[kind],
+          FileSystemId: live.id,
+          Paths: record.paths.length ? record.paths : undefined,
+          Report: reportConfig(opts.report, live, kind),
+          ClientRequestToken: record.token,
+        }),
+      );
+      return r.DataRepositoryTask;
+    } catch (err) {
+      const name = (err as Error).name;
+      if (name !== 'DataRepositoryTaskExecuting') throw err;
+      if (!opts.wait || opts.clock.now() + delay > opts.deadline) return undefined;
+      await sleep(opts.clock, delay);
+      delay = Math.min(delay * 1.5, opts.clock.maxPollMs);
+    }
+  }
+}
+
+async function waitFor(kind: TaskKind, live: LiveFileSystem, record: TaskRecord, opts: TaskRunOptions): Promise<TaskOutcome> {
+  const [outcome] = await watchTasks([{ clients: opts.clients(live), taskId: record.taskId!, make: (t) => toOutcome(kind, live, record.paths, t) }], opts);
+  return outcome;
+}
+
+export interface Watched {
+  clients: SiteClients;
+  taskId: string;
+  make: (task: DataRepositoryTask) => TaskOutcome;
+}
+
+/**
+ * Polls tasks until each is SUCCEEDED, FAILED or CANCELED or the deadline passes: one
+ * DescribeDataRepositoryTasks per 50 ids (per client, i.e. per site), at growing intervals.
+ */
+export async function watchTasks(watched: Watched[], opts: Pick<TaskRunOptions, 'deadline' | 'clock' | 'onChange'>): Promise<TaskOutcome[]> {
+  const latest = new Map<string, TaskOutcome>();
+  let delay = opts.clock.pollMs;
+  for (;;) {
+    const open = watched.filter((w) => !TERMINAL.has(latest.get(w.taskId)?.lifecycle ?? ''));
+    const byClient = new Map<SiteClients, Watched[]>();
+    for (const w of open) byClient.set(w.clients, [...(byClient.get(w.clients) ?? []), w]);
+    for (const [clients, ws] of byClient) {
+      for (const ids of chunk(ws.map((w) => w.taskId), 50)) {
+        for (const task of await describe(clients, ids)) {
+          const w = ws.find((x) => x.taskId === task.TaskId)!;
+          const outcome = w.make(task);
+          const before = latest.get(w.taskId);
+          latest.set(w.taskId, outcome);
+          if (!before || before.lifecycle !== outcome.lifecycle || before.succeeded !== outcome.succeeded || before.failed !== outcome.failed) opts.onChange?.(outcome);
+        }
+      }
+    }
+    const done = watched.every((w) => TERMINAL.has(latest.get(w.taskId)?.lifecycle ?? ''));
+    if (done || opts.clock.now() + delay > opts.deadline) return watched.map((w) => latest.get(w.taskId) ?? { ...w.make({ TaskId: w.taskId } as DataRepositoryTask), lifecycle: 'UNKNOWN' });
+    await sleep(opts.clock, delay);
+    delay = Math.min(delay * 1.5, opts.clock.maxPollMs);
+  }
+}
+
+async function describe(clients: SiteClients, ids: string[]): Promise<DataRepositoryTask[]> {
+  const r = await clients.fsx.send(new DescribeDataRepositoryTasksCommand({ TaskIds: ids }));
+  return r.DataRepositoryTasks ?? [];
+}
+
+function toOutcome(kind: TaskKind, live: LiveFileSystem, paths: string[], task: DataRepositoryTask): TaskOutcome {
+  return {
+    site: live.site.key,
+    fileSystem: live.fs.key,
+    fileSystemId: live.id,
+    kind,
+    taskId: task.TaskId,
+    lifecycle: task.Lifecycle ?? 'UNKNOWN',
+    paths,
+    total: task.Status?.TotalCount,
+    succeeded: task.Status?.SucceededCount,
+    failed: task.Status?.FailedCount,
+    report: task.Report?.Enabled ? task.Report.Path : undefined,
+    failure: task.FailureDetails?.Message,
+  };
+}

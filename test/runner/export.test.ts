@@ -1,0 +1,69 @@
+import { FakeAws } from '../helpers/fake-aws';
+import { quickstart } from '../helpers/blueprints';
+import { run } from '../helpers/cli';
+import { applyQuickstart, fakeAws, writeDraft } from '../helpers/runner-env';
+import { exportPaths, importPaths } from '../../src/runner/tasks';
+import type { LiveFileSystem } from '../../src/runner/discover';
+import { validateDraft } from '../helpers/blueprints';
+
+let aws: FakeAws;
+let restore: () => Promise<void>;
+beforeEach(async () => ({ aws, restore } = await fakeAws()));
+afterEach(() => restore());
+
+describe('lustreform export', () => {
+  test('exports output repositories without auto-export, as paths relative to the mount root', async () => {
+    applyQuickstart(aws);
+    const d = quickstart();
+    d.fileSystems.work.repositories[1].autoExport = [];
+    d.fileSystems.work.deploymentType = 'PERSISTENT_2';
+    d.fileSystems.work.throughput = 125;
+    const { file, journal } = writeDraft(d);
+    const r = await run('export', '-b', file, '--wait', '--journal', journal);
+    expect(r.code).toBe(0);
+    expect(aws.calls.filter((c) => c.op === 'CreateDataRepositoryTask').map((c) => [c.input.Type, c.input.Paths])).toEqual([['EXPORT_TO_REPOSITORY', ['results']]]);
+    expect(r.out).toMatch(/main\/work export task-\d+ SUCCEEDED/);
+  });
+
+  test('auto-export repositories are not exported twice: --wait waits for the auto-export queue to empty', async () => {
+    applyQuickstart(aws);
+    aws.metrics['AgeOfOldestQueuedMessage/fs-0123456789abcdef0'] = [42];
+    setTimeout(() => (aws.metrics['AgeOfOldestQueuedMessage/fs-0123456789abcdef0'] = [0]), 100);
+    const { file, journal } = writeDraft(quickstart());
+    const r = await run('export', '-b', file, '--wait', '--journal', journal, '--format', 'json');
+    expect(r.code).toBe(0);
+    expect(aws.count('CreateDataRepositoryTask')).toBe(0);
+    expect(JSON.parse(r.out).autoExport).toEqual([{ fileSystem: 'work', settled: true }]);
+  });
+
+  test('without --wait, a non-empty auto-export queue fails the flush check', async () => {
+    applyQuickstart(aws);
+    aws.metrics['AgeOfOldestQueuedMessage/fs-0123456789abcdef0'] = [42];
+    const { file, journal } = writeDraft(quickstart());
+    const r = await run('export', '-b', file, '--journal', journal);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('auto-export still has changes 42s old queued');
+  });
+});
+
+describe('task paths', () => {
+  const live = (repos: number, purpose: string): LiveFileSystem => {
+    const d = quickstart();
+    const model = validateDraft(d).model!;
+    const fs = model.fileSystems.get('work')!;
+    const repository = { ...fs.repositories[0], purpose, preload: 'metadata', autoExport: [] };
+    return { fs, site: fs.site, id: 'fs-1', lifecycle: 'AVAILABLE', storageCapacity: 1200, repositories: Array.from({ length: repos }, (_, i) => ({ repository: { ...repository, fileSystemPath: `/d${i}`, prefix: `p${i}/` } as never })) };
+  };
+
+  test('at most 100 paths a task', () => {
+    expect(importPaths(live(250, 'input')).map((c) => c.length)).toEqual([100, 100, 50]);
+    expect(importPaths(live(1, 'input'))[0]).toEqual(['s3://quickstart-input-eu-central-1/p0/']);
+  });
+
+  test('export paths have no leading slash; a root repository exports everything', () => {
+    expect(exportPaths(live(2, 'output'))).toEqual([['d0', 'd1']]);
+    const root = live(1, 'output');
+    (root.repositories[0].repository as { fileSystemPath: string }).fileSystemPath = '/';
+    expect(exportPaths(root)).toEqual([[]]);
+  });
+});
