@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../blueprint/errors';
 import { processIo, type Io } from './io';
 import { registerExport } from './export';
+import { registerHydrate } from './hydrate';
 import { registerImport } from './import';
 import { registerRules } from './rules';
 import { registerStacks } from './stacks';
@@ -28,6 +29,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   registerStacks(program, io, done);
   registerImport(program, io, done);
   registerExport(program, io, done);
+  registerHydrate(program, io, done);
   for (const cmd of program.commands) cmd.exitOverride();
   try {
     await program.parseAsync(argv);
