@@ -7,6 +7,7 @@ import { registerImport } from './import';
 import { registerRules } from './rules';
 import { registerStacks } from './stacks';
 import { registerSynth } from './synth';
+import { registerVerify } from './verify';
 import { registerValidate } from './validate';
 
 /**
@@ -30,6 +31,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   registerImport(program, io, done);
   registerExport(program, io, done);
   registerHydrate(program, io, done);
+  registerVerify(program, io, done);
   for (const cmd of program.commands) cmd.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -83,8 +83,11 @@ export function walk(mount: string, root: string): string[] {
 
 const chunk = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
+/** What calling lfs needs. */
+export type LfsOptions = Pick<HydrateOptions, 'mount' | 'lfs' | 'batch' | 'parallel'>;
+
 /** Runs `lfs <sub> files...` in the mount and returns its lines keyed by file (env passed on explicitly, for embedders that swap process.env). */
-async function lfsLines(opts: HydrateOptions, sub: string, files: string[]): Promise<Map<string, string>> {
+async function lfsLines(opts: LfsOptions, sub: string, files: string[]): Promise<Map<string, string>> {
   const { stdout } = await run(opts.lfs, [sub, ...files], { cwd: opts.mount, env: process.env, maxBuffer: 64 * 1024 * 1024 });
   const lines = new Map<string, string>();
   for (const line of stdout.split('\n')) {
@@ -95,7 +98,7 @@ async function lfsLines(opts: HydrateOptions, sub: string, files: string[]): Pro
 }
 
 /** Files among `files` that `lfs hsm_state` reports `released` (contents still only in S3). */
-async function released(opts: HydrateOptions, files: string[]): Promise<string[]> {
+export async function released(opts: LfsOptions, files: string[]): Promise<string[]> {
   const out: string[] = [];
   await pool(chunk(files, opts.batch), opts.parallel, async (batch) => {
     const states = await lfsLines(opts, 'hsm_state', batch);

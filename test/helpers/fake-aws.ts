@@ -84,6 +84,7 @@ export class FakeAws {
     if (target.startsWith('AWSSimbaAPIService_v20180301.')) return this.json(req, res, 'fsx', target.split('.')[1], '1.1');
     if (target.startsWith('GraniteServiceVersion20100801.')) return this.json(req, res, 'cloudwatch', target.split('.')[1], '1.0');
     if ((req.url ?? '').startsWith('/v20180820/')) return this.s3control(req, res);
+    if (String(req.headers['content-type'] ?? '').includes('x-www-form-urlencoded')) return this.sts(req, res);
     return this.s3.handle(req, res);
   }
 
@@ -177,6 +178,19 @@ export class FakeAws {
       Status: { TotalCount: total, SucceededCount: t.Lifecycle === 'SUCCEEDED' ? total : t.Lifecycle === 'FAILED' ? total - failed : 0, FailedCount: failed },
       ...(t.Lifecycle === 'FAILED' ? { FailureDetails: { Message: 'some files failed to import' } } : {}),
     };
+  }
+
+  /** STS (query protocol): AssumeRole hands out test credentials; GetCallerIdentity names account 111111111111. */
+  private async sts(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const params = new URLSearchParams(await this.body(req));
+    const action = params.get('Action');
+    this.calls.push({ service: 'sts', op: action ?? '?', input: Object.fromEntries(params) });
+    const xml =
+      action === 'AssumeRole'
+        ? `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIATEST</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken><Expiration>${new Date(Date.now() + 3600_000).toISOString()}</Expiration></Credentials><AssumedRoleUser><Arn>${params.get('RoleArn')}/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser></AssumeRoleResult></AssumeRoleResponse>`
+        : `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::111111111111:user/test</Arn><UserId>AIDA</UserId><Account>111111111111</Account></GetCallerIdentityResult></GetCallerIdentityResponse>`;
+    res.writeHead(200, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(xml) });
+    res.end(xml);
   }
 
   private async s3control(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -25,6 +25,8 @@ export interface FakeCall {
 export class FakeS3 {
   readonly objects = new Map<string, FakeObject>();
   readonly calls: FakeCall[] = [];
+  /** Buckets that exist, with their versioning status and replication rules (destination ARN -> status). */
+  readonly buckets = new Map<string, { versioning?: string; replication?: { id: string; destination: string; status: string }[] }>();
   private server?: Server;
 
   put(bucket: string, key: string, object: FakeObject): void {
@@ -51,6 +53,7 @@ export class FakeS3 {
     const call = { method: req.method ?? 'GET', bucket, key, query: url.searchParams, body: Buffer.concat(chunks).toString('utf8') };
     this.calls.push(call);
     const object = this.objects.get(`${bucket}/${key}`);
+    if (!key && (call.method === 'HEAD' || url.searchParams.has('versioning') || url.searchParams.has('replication'))) return this.bucketCall(res, call.method, bucket, url.searchParams);
     if (call.method === 'HEAD') {
       if (!object) return this.send(res, 404, '');
       const headers: Record<string, string> = { 'content-length': String(object.size ?? 0), 'last-modified': new Date(0).toUTCString(), etag: '"x"' };
@@ -75,6 +78,16 @@ export class FakeS3 {
       return this.send(res, 200, `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${bucket}</Name><Prefix>${prefix}</Prefix><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`, 'application/xml');
     }
     return this.error(res, 400, 'NotImplemented');
+  }
+
+  private bucketCall(res: ServerResponse, method: string, name: string, query: URLSearchParams): void {
+    const bucket = this.buckets.get(name);
+    if (!bucket) return method === 'HEAD' ? this.send(res, 404, '') : this.error(res, 404, 'NoSuchBucket');
+    if (method === 'HEAD') return this.send(res, 200, '');
+    if (query.has('versioning')) return this.send(res, 200, `<?xml version="1.0" encoding="UTF-8"?><VersioningConfiguration>${bucket.versioning ? `<Status>${bucket.versioning}</Status>` : ''}</VersioningConfiguration>`, 'application/xml');
+    if (!bucket.replication) return this.error(res, 404, 'ReplicationConfigurationNotFoundError');
+    const rules = bucket.replication.map((r) => `<Rule><ID>${r.id}</ID><Status>${r.status}</Status><Priority>1</Priority><Filter></Filter><Destination><Bucket>${r.destination}</Bucket></Destination><DeleteMarkerReplication><Status>Enabled</Status></DeleteMarkerReplication></Rule>`).join('');
+    return this.send(res, 200, `<?xml version="1.0" encoding="UTF-8"?><ReplicationConfiguration><Role>arn:aws:iam::111111111111:role/r</Role>${rules}</ReplicationConfiguration>`, 'application/xml');
   }
 
   private send(res: ServerResponse, status: number, body: string, type = 'text/plain'): void {

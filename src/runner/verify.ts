@@ -1,0 +1,146 @@
+/**
+ * `lustreform verify`: the checklist before relying on (or dropping) the S3 copy, and for
+ * recovery. Each check is a row: what, of what, ok/fail/skip, and why.
+ */
+import { DescribeDataRepositoryTasksCommand, type DataRepositoryTask } from '@aws-sdk/client-fsx';
+import { GetBucketReplicationCommand, GetBucketVersioningCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
+import type { Blueprint, Bucket, Site } from '../blueprint/model';
+import { bucketArn } from '../plan/arns';
+import { replicaAt } from '../rules/recovery';
+import { s3Uri } from '../rules/repositories';
+import type { SiteClients } from './aws';
+import { discoverSites, type LiveFileSystem } from './discover';
+import { HEADROOM, freeBytes } from './preflight';
+
+export type Verdict = 'ok' | 'fail' | 'skip';
+
+export interface Check {
+  check: string;
+  subject: string;
+  result: Verdict;
+  detail: string;
+}
+
+export interface VerifyOptions {
+  site?: string;
+  clientsFor: (site: Site) => SiteClients;
+  /** On a Lustre client: counts files still `released` under the content repositories. */
+  releasedUnder?: (live: LiveFileSystem) => Promise<number>;
+  recovery?: boolean;
+}
+
+const sameEvents = (a: string[] = [], b: string[] = []) => [...a].sort().join(',') === [...b].sort().join(',');
+
+export async function verify(model: Blueprint, opts: VerifyOptions): Promise<Check[]> {
+  const checks: Check[] = [];
+  const add = (check: string, subject: string, ok: boolean | 'skip', detail: string) => checks.push({ check, subject, result: ok === 'skip' ? 'skip' : ok ? 'ok' : 'fail', detail });
+  for (const d of await discoverSites(model, opts.site, opts.clientsFor)) {
+    for (const p of d.problems) add('file system found', d.site.key, false, p);
+    for (const live of d.lives) {
+      const subject = `${d.site.key}/${live.fs.key} (${live.id})`;
+      add('file system available', subject, live.lifecycle === 'AVAILABLE', live.lifecycle);
+      for (const r of live.repositories) {
+        const a = r.association;
+        const where = `${subject} ${r.repository.fileSystemPath}`;
+        if (!a) {
+          add('repository linked', where, false, 'no data repository association at this path');
+          continue;
+        }
+        add('repository available', where, a.Lifecycle === 'AVAILABLE', `${a.Lifecycle}${a.FailureDetails?.Message ? `: ${a.FailureDetails.Message}` : ''}`);
+        const wantPath = s3Uri(r.repository);
+        const policies = sameEvents(a.S3?.AutoImportPolicy?.Events, r.repository.autoImport) && sameEvents(a.S3?.AutoExportPolicy?.Events, r.repository.autoExport);
+        add('repository as blueprint', where, a.DataRepositoryPath === wantPath && policies, a.DataRepositoryPath === wantPath ? (policies ? `${wantPath}, import [${r.repository.autoImport}], export [${r.repository.autoExport}]` : `events differ: import [${a.S3?.AutoImportPolicy?.Events ?? []}] export [${a.S3?.AutoExportPolicy?.Events ?? []}]`) : `linked to ${a.DataRepositoryPath}, blueprint says ${wantPath}`);
+      }
+      for (const [type, task] of latestTasks(await tasksOf(d.clients, live.id))) {
+        const failed = task.Lifecycle === 'FAILED' || (task.Status?.FailedCount ?? 0) > 0;
+        add('last task did not fail', `${subject} ${type}`, !failed, `${task.TaskId} ${task.Lifecycle}${task.Status?.FailedCount ? `, ${task.Status.FailedCount} failed files` : ''}${task.Report?.Enabled && failed ? `; report under ${task.Report.Path}` : ''}`);
+      }
+      const free = await freeBytes(d.clients.cloudwatch, live);
+      const share = free.bytes / (live.storageCapacity * 1024 ** 3);
+      add('free capacity', subject, free.source === 'capacity' ? 'skip' : share >= HEADROOM, free.source === 'capacity' ? 'no CloudWatch data yet' : `${(share * 100).toFixed(0)}% free (needs ${HEADROOM * 100}%)`);
+      if (opts.releasedUnder && live.fs.repositories.some((r) => r.preload === 'content')) {
+        const n = await opts.releasedUnder(live);
+        add('contents loaded', subject, n === 0, n === 0 ? 'nothing released' : `${n} files still released (run lustreform hydrate)`);
+      }
+    }
+  }
+  if (opts.recovery !== false) checks.push(...(await verifyRecovery(model, opts)));
+  return checks;
+}
+
+/** For every recovery entry: the replicas exist, are versioned, and the source replicates into them. */
+export async function verifyRecovery(model: Blueprint, opts: Pick<VerifyOptions, 'site' | 'clientsFor'>): Promise<Check[]> {
+  const checks: Check[] = [];
+  const add = (check: string, subject: string, ok: boolean, detail: string) => checks.push({ check, subject, result: ok ? 'ok' : 'fail', detail });
+  for (const rec of model.recovery) {
+    if (opts.site && rec.site.key !== opts.site && rec.fileSystem.site.key !== opts.site) continue;
+    for (const r of rec.fileSystem.repositories) {
+      const found = replicaAt(model, r.bucket, rec.site);
+      const subject = `${rec.fileSystem.key}@${rec.site.key} ${r.fileSystemPath}`;
+      if (!found) {
+        add('replica exists', subject, false, `no replica of ${r.bucket.key} at ${rec.site.key} in the blueprint`);
+        continue;
+      }
+      const replica = found.replica;
+      const s3 = opts.clientsFor(replica.site).s3;
+      const exists = await bucketExists(s3, replica);
+      add('replica exists', subject, exists, replica.name);
+      if (!exists) continue;
+      const versioning = (await s3.send(new GetBucketVersioningCommand({ Bucket: replica.name }))).Status;
+      add('replica versioned', subject, versioning === 'Enabled', `${replica.name}: ${versioning ?? 'never enabled'}`);
+      if (!found.edge) continue;
+      add('replication configured', subject, ...(await replicates(opts.clientsFor(r.bucket.site).s3, r.bucket, replica)));
+    }
+  }
+  return checks;
+}
+
+async function bucketExists(s3: SiteClients['s3'], bucket: Bucket): Promise<boolean> {
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: bucket.name }));
+    return true;
+  } catch (err) {
+    if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404 || (err as Error).name === 'NotFound') return false;
+    throw err;
+  }
+}
+
+async function replicates(s3: SiteClients['s3'], source: Bucket, replica: Bucket): Promise<[boolean, string]> {
+  try {
+    const config = await s3.send(new GetBucketReplicationCommand({ Bucket: source.name }));
+    const rule = config.ReplicationConfiguration?.Rules?.find((x) => x.Destination?.Bucket === bucketArn(replica));
+    if (!rule) return [false, `${source.name} has no replication rule to ${replica.name}; apply the replication stack`];
+    return [rule.Status === 'Enabled', `${source.name} -> ${replica.name}: rule ${rule.ID} ${rule.Status}`];
+  } catch (err) {
+    if ((err as Error).name === 'ReplicationConfigurationNotFoundError') return [false, `${source.name} has no replication configuration; apply the replication stack`];
+    throw err;
+  }
+}
+
+async function tasksOf(clients: SiteClients, fileSystemId: string): Promise<DataRepositoryTask[]> {
+  const out: DataRepositoryTask[] = [];
+  let token: string | undefined;
+  do {
+    const page = await clients.fsx.send(new DescribeDataRepositoryTasksCommand({ Filters: [{ Name: 'file-system-id', Values: [fileSystemId] }], NextToken: token }));
+    out.push(...(page.DataRepositoryTasks ?? []));
+    token = page.NextToken;
+  } while (token);
+  return out;
+}
+
+/** The newest task of each type (by creation time, else the last listed). */
+function latestTasks(tasks: DataRepositoryTask[]): [string, DataRepositoryTask][] {
+  const latest = new Map<string, DataRepositoryTask>();
+  for (const t of tasks) {
+    const prev = latest.get(t.Type ?? '?');
+    if (!prev || (t.CreationTime?.getTime() ?? 0) >= (prev.CreationTime?.getTime() ?? 0)) latest.set(t.Type ?? '?', t);
+  }
+  return [...latest.entries()];
+}
+
+/** The rows as a table for a terminal or a PR comment. */
+export function verifyTable(checks: Check[]): string {
+  const rows = [['check', 'subject', 'result', 'detail'], ...checks.map((c) => [c.check, c.subject, c.result.toUpperCase(), c.detail])];
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => [0, 1, 2].map((i) => r[i].padEnd(widths[i])).join('  ') + `  ${r[3]}`).join('\n');
+}

@@ -1,0 +1,70 @@
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeAws } from '../helpers/fake-aws';
+import { multiSite, quickstart, ROOT } from '../helpers/blueprints';
+import { run } from '../helpers/cli';
+import { applyQuickstart, fakeAws, writeDraft } from '../helpers/runner-env';
+
+let aws: FakeAws;
+let restore: () => Promise<void>;
+beforeEach(async () => ({ aws, restore } = await fakeAws()));
+afterEach(() => restore());
+
+/** The multi-site example as apply leaves it: the work file system, its DRAs, replicas and replication. */
+function applyMultiSite(a: FakeAws, { versioned = true, replicating = true } = {}) {
+  a.addFileSystem('fs-0aaaaaaaaaaaaaaaa', { 'lustreform:blueprint': 'climate', 'lustreform:site': 'primary', 'lustreform:filesystem': 'work' }, 2400);
+  a.addFileSystem('fs-0bbbbbbbbbbbbbbbb', { 'lustreform:blueprint': 'climate', 'lustreform:site': 'primary', 'lustreform:filesystem': 'archive' }, 4800);
+  a.addAssociation('fs-0aaaaaaaaaaaaaaaa', '/ExtData', 's3://acme-climate-input/ExtData/', 'AVAILABLE', 0, { AutoImportPolicy: { Events: ['NEW', 'CHANGED', 'DELETED'] } });
+  a.addAssociation('fs-0aaaaaaaaaaaaaaaa', '/output', 's3://acme-climate-output/output/', 'AVAILABLE', 0, { AutoExportPolicy: { Events: ['NEW', 'CHANGED', 'DELETED'] } });
+  for (const b of ['acme-climate-input-dr', 'acme-climate-output-dr']) a.s3.buckets.set(b, { versioning: versioned ? 'Enabled' : 'Suspended' });
+  a.s3.buckets.set('acme-climate-input', { versioning: 'Enabled', replication: replicating ? [{ id: 'to-input-dr', destination: 'arn:aws:s3:::acme-climate-input-dr', status: 'Enabled' }] : undefined });
+  a.s3.buckets.set('acme-climate-output', { versioning: 'Enabled', replication: [{ id: 'to-output-dr', destination: 'arn:aws:s3:::acme-climate-output-dr', status: 'Enabled' }] });
+  a.metrics['FreeDataStorageCapacity/fs-0aaaaaaaaaaaaaaaa'] = [1200 * 1024 ** 3];
+}
+
+describe('lustreform verify', () => {
+  test('all checks pass on a healthy multi-site deployment (assuming each account\'s role)', async () => {
+    applyMultiSite(aws);
+    const { file } = writeDraft(multiSite());
+    const r = await run('verify', '-b', file, '--format', 'json');
+    const result = JSON.parse(r.out);
+    expect(result.checks.filter((c: { result: string }) => c.result === 'fail')).toEqual([]);
+    expect(r.code).toBe(0);
+    const names = result.checks.map((c: { check: string }) => c.check);
+    for (const n of ['file system available', 'repository available', 'repository as blueprint', 'free capacity', 'replica exists', 'replica versioned', 'replication configured']) expect(names).toContain(n);
+    expect(aws.calls.filter((c) => c.op === 'AssumeRole').map((c) => c.input.RoleArn)).toContain('arn:aws:iam::111111111111:role/deployer');
+  });
+
+  test('each failure is a FAIL row and exit 1: unversioned replica, missing replication, misconfigured DRA, failed task', async () => {
+    applyMultiSite(aws, { versioned: false, replicating: false });
+    aws.associations[0].Lifecycle = 'MISCONFIGURED';
+    aws.associations[1].S3 = { AutoExportPolicy: { Events: ['NEW'] } };
+    aws.tasks.push({ TaskId: 'task-1', Type: 'IMPORT_METADATA_FROM_REPOSITORY', FileSystemId: 'fs-0aaaaaaaaaaaaaaaa', Paths: ['s3://x/'], Lifecycle: 'FAILED', token: 't', describes: 0, Report: { Enabled: false } });
+    const { file } = writeDraft(multiSite());
+    const r = await run('verify', '-b', file);
+    expect(r.code).toBe(1);
+    const fails = r.out.split('\n').filter((l) => / FAIL /.test(l)).map((l) => l.split(/\s{2,}/)[0]);
+    expect(fails).toEqual(expect.arrayContaining(['repository available', 'repository as blueprint', 'last task did not fail', 'replica versioned', 'replication configured']));
+    expect(r.out).toMatch(/checks failed$/m);
+  });
+
+  test('on a client, --mount checks nothing is released under content repositories', async () => {
+    applyQuickstart(aws);
+    const d = quickstart();
+    d.fileSystems.work.repositories[0].preload = 'content';
+    const mount = mkdtempSync(join(tmpdir(), 'lustreform-verify-mnt-'));
+    mkdirSync(join(mount, 'input'));
+    writeFileSync(join(mount, 'input', 'a.nc'), '');
+    chmodSync(join(mount, 'input', 'a.nc'), 0o1644);
+    process.env.LUSTREFORM_LFS = join(ROOT, 'test', 'fixtures', 'fake-lfs.sh');
+    try {
+      const { file } = writeDraft(d);
+      const r = await run('verify', '-b', file, '--mount', mount);
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/contents loaded .* FAIL +1 files still released/);
+    } finally {
+      delete process.env.LUSTREFORM_LFS;
+    }
+  });
+});
