@@ -4,6 +4,7 @@ import { processIo, type Io } from './io';
 import { registerExport } from './export';
 import { registerHydrate } from './hydrate';
 import { registerImport } from './import';
+import { registerReplicateExisting } from './replicate-existing';
 import { registerRules } from './rules';
 import { registerStacks } from './stacks';
 import { registerSynth } from './synth';
@@ -32,6 +33,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   registerExport(program, io, done);
   registerHydrate(program, io, done);
   registerVerify(program, io, done);
+  registerReplicateExisting(program, io, done);
   for (const cmd of program.commands) cmd.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -1,6 +1,7 @@
 /**
  * Identifiers that cross sites, computed from the blueprint so no stack reads another's state.
  */
+import { createHash } from 'node:crypto';
 import type { Blueprint, Bucket, Site } from '../blueprint/model';
 import { partitionOf } from './regions';
 
@@ -29,4 +30,13 @@ export const replicationRoleName = (m: Blueprint, source: Bucket): string => rol
 export const vaultName = (m: Blueprint, site: Site): string => `${m.name}-${site.key}`;
 export function vaultArn(m: Blueprint, site: Site, accountId = siteAccount(site)): string {
   return `arn:${partitionOf(site.region)}:backup:${site.region}:${accountId}:backup-vault:${vaultName(m, site)}`;
+}
+
+/** The S3 Batch Replication role of a site (storage layer), used by `lustreform replicate-existing`. */
+export const batchRoleName = (m: Blueprint, site: Site): string => roleName(m, 'batch-repl', site.key);
+
+/** The report (and generated manifest) bucket of a site's Batch Replication jobs: globally unique through the account id. */
+export function batchReportBucketName(m: Blueprint, site: Site, accountId: string): string {
+  const hash = createHash('sha256').update(`${site.key}/${site.region}`).digest('hex').slice(0, 6);
+  return `${m.name}-batch-${hash}-${accountId}`;
 }

@@ -7,7 +7,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { FSxClient } from '@aws-sdk/client-fsx';
 import { S3Client } from '@aws-sdk/client-s3';
-import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { S3ControlClient, type S3ControlClientConfig } from '@aws-sdk/client-s3-control';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { Blueprint, Site } from '../blueprint/model';
@@ -43,8 +43,7 @@ export function clientsFor(model: Blueprint, site: Site): SiteClients {
     site,
     fsx: new FSxClient(common),
     s3: new S3Client(common),
-    // A custom endpoint (a local or private one) cannot take the account-id host prefix.
-    s3control: new S3ControlClient({ ...common, disableHostPrefix: !!process.env.AWS_ENDPOINT_URL_S3_CONTROL }),
+    s3control: s3ControlClient(common),
     cloudwatch: new CloudWatchClient(common),
     accountId: () =>
       (account ??= site.account
@@ -56,6 +55,28 @@ export function clientsFor(model: Blueprint, site: Site): SiteClients {
   };
   cache.set(cacheKey, clients);
   return clients;
+}
+
+/**
+ * S3 Control addresses `<account id>.s3-control.<region>.amazonaws.com`. A custom endpoint
+ * (AWS_ENDPOINT_URL_S3_CONTROL: a local or private one) is addressed as given, without that prefix.
+ */
+function s3ControlClient(config: S3ControlClientConfig): S3ControlClient {
+  const client = new S3ControlClient(config);
+  if (process.env.AWS_ENDPOINT_URL_S3_CONTROL) {
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { hostname?: string; headers?: Record<string, string> };
+        if (request.hostname && /^\d{12}\./.test(request.hostname)) {
+          request.hostname = request.hostname.replace(/^\d{12}\./, '');
+          if (request.headers?.host) request.headers.host = request.headers.host.replace(/^\d{12}\./, '');
+        }
+        return next(args);
+      },
+      { step: 'build', name: 'lustreformCustomEndpointHost' },
+    );
+  }
+  return client;
 }
 
 /** Forget cached clients (tests change endpoints between cases). */

@@ -9,6 +9,7 @@ import { roleArn } from '../plan/arns';
 import { planStacks, type StackPlan } from '../plan/stacks';
 import { LustreformBucket } from './bucket';
 import { ArchiveRestoreAutomation } from './archive-restore';
+import { BatchReplicationAccess, batchSources } from './batch-replication';
 import { FileSystemBackupPlan, hasVault, plansAt, SiteBackupVault } from './backup';
 import { grantFileSystemAccess, LustreFileSystem } from './lustre';
 import { BucketReplication, directionsFrom, grantCrossAccountReplication, ReplicationRole } from './replication';
@@ -66,6 +67,7 @@ function buildStack(app: App, model: Blueprint, plan: StackPlan): SiteStack {
         if (directionsFrom(model, b).length) new ReplicationRole(stack, `replication-role-${b.key}`, { model, source: b });
       }
       if (hasVault(model, plan.site)) new SiteBackupVault(stack, 'backup-vault', { model, site: plan.site });
+      if (batchSources(model, plan.site).length) new BatchReplicationAccess(stack, 'batch-replication', { model, site: plan.site, accountId: stack.accountIdOf(plan.site) });
       break;
     case 'replication':
       for (const b of here.filter((x) => directionsFrom(model, x).length)) {

@@ -56,7 +56,8 @@ export class FakeAws {
     return {
       AWS_ENDPOINT_URL_FSX: this.endpoint,
       AWS_ENDPOINT_URL_S3: this.endpoint,
-      AWS_ENDPOINT_URL_S3_CONTROL: this.endpoint,
+      // A host name, not an IP: S3 Control puts the account id in front of it (lustreform strips it again).
+      AWS_ENDPOINT_URL_S3_CONTROL: this.endpoint.replace('127.0.0.1', 'localhost'),
       AWS_ENDPOINT_URL_CLOUDWATCH: this.endpoint,
       AWS_ENDPOINT_URL_STS: this.endpoint,
       AWS_ACCESS_KEY_ID: 'test',
