@@ -204,7 +204,7 @@ export function restoreName(m: Blueprint, entry: ArchiveRestore): string {
   return `${m.name}-restore-${entry.bucket.key.toLowerCase().replace(/_/g, '-')}`.slice(0, 64 - suffix.length - 9) + suffix; // room for -recheck
 }
 
-/** The trail's own log bucket: short-lived, unversioned, with lustreform's secure defaults. */
+/** The trail's own log bucket: short-lived, with lustreform's secure defaults (versioned, so logs cannot be silently overwritten). */
 function trailLogBucket(m: Blueprint, entry: ArchiveRestore): Bucket {
   const hash = createHash('sha256').update(`${entry.bucket.name}/${entry.prefix}`).digest('hex').slice(0, 10);
   const index = m.archiveRestore.indexOf(entry);
@@ -215,8 +215,8 @@ function trailLogBucket(m: Blueprint, entry: ArchiveRestore): Bucket {
     name: `${m.name}-trail-${hash}`,
     nameGiven: false,
     encryption: { kind: 'sse-s3' },
-    versioningDeclared: false,
-    versioning: false,
+    versioningDeclared: true,
+    versioning: true,
     adopt: false,
     lifecycle: [{ path: entry.path, prefix: '', transitions: [], expirationDays: RESTORE_FUNCTION.trailLogExpirationDays }],
   };
