@@ -1,12 +1,9 @@
 import type { Command } from 'commander';
-import { clientsFor } from '../runner/aws';
 import { runExport } from '../runner/export';
-import { Journal } from '../runner/journal';
 import { describeTask, progress } from '../runner/progress';
-import { systemClock } from '../runner/time';
 import { blueprintOption, formatOption, type Io } from './io';
 import { loadModel } from './load';
-import { addRunnerOptions, checkReport, checkSite, deadlineOf, type RunnerFlags } from './runner-options';
+import { addRunnerOptions, operationOptions, type RunnerFlags } from './runner-options';
 
 export function registerExport(program: Command, io: Io, done: (code: number) => void): void {
   const cmd = program
@@ -17,20 +14,8 @@ export function registerExport(program: Command, io: Io, done: (code: number) =>
   addRunnerOptions(cmd).action(async (flags: RunnerFlags) => {
     const model = loadModel(flags.blueprint, io);
     if (!model) return done(2);
-    checkSite(model, flags.site);
-    checkReport(flags.report);
     const p = progress(io, flags.format);
-    const result = await runExport(model, {
-      site: flags.site,
-      wait: !!flags.wait,
-      deadline: deadlineOf(flags),
-      report: flags.report,
-      journal: Journal.open(flags.journal, model.name),
-      clock: systemClock(),
-      clientsFor: (site) => clientsFor(model, site),
-      say: p.say,
-      onTask: p.task,
-    });
+    const result = await runExport(model, operationOptions(model, flags, p));
     p.done();
     if (flags.format === 'json') io.out(JSON.stringify(result, null, 2));
     else {

@@ -1,13 +1,10 @@
 import { Option, type Command } from 'commander';
 import { UserError } from '../blueprint/errors';
-import { clientsFor } from '../runner/aws';
 import { runImport } from '../runner/import';
-import { Journal } from '../runner/journal';
 import { describeTask, progress } from '../runner/progress';
-import { systemClock } from '../runner/time';
 import { blueprintOption, formatOption, type Io } from './io';
 import { loadModel } from './load';
-import { addRunnerOptions, checkReport, checkSite, deadlineOf, type RunnerFlags } from './runner-options';
+import { addRunnerOptions, operationOptions, type RunnerFlags } from './runner-options';
 
 export function registerImport(program: Command, io: Io, done: (code: number) => void): void {
   const cmd = program
@@ -23,27 +20,17 @@ export function registerImport(program: Command, io: Io, done: (code: number) =>
     .action(async (flags: RunnerFlags & { restoreArchived?: boolean; restoreTier: 'Expedited' | 'Standard' | 'Bulk'; restoreDays: string; restoreRate: string }) => {
       const model = loadModel(flags.blueprint, io);
       if (!model) return done(2);
-      checkSite(model, flags.site);
-      checkReport(flags.report);
       const days = Number(flags.restoreDays);
       const rate = Number(flags.restoreRate);
       if (!Number.isInteger(days) || days < 1) throw new UserError(`--restore-days must be a whole number of days, at least 1; got '${flags.restoreDays}'`);
       if (!(rate > 0)) throw new UserError(`--restore-rate must be a positive number; got '${flags.restoreRate}'`);
       const p = progress(io, flags.format);
       const result = await runImport(model, {
-        site: flags.site,
-        wait: !!flags.wait,
-        deadline: deadlineOf(flags),
+        ...operationOptions(model, flags, p),
         restoreArchived: !!flags.restoreArchived,
         restoreDays: days,
         restoreTier: flags.restoreTier,
         restorePerSecond: rate,
-        report: flags.report,
-        journal: Journal.open(flags.journal, model.name),
-        clock: systemClock(),
-        clientsFor: (site) => clientsFor(model, site),
-        say: p.say,
-        onTask: p.task,
       });
       p.done();
       if (flags.format === 'json') io.out(JSON.stringify(result, null, 2));

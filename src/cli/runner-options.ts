@@ -1,7 +1,11 @@
 import { Option, type Command } from 'commander';
 import { UserError } from '../blueprint/errors';
 import type { Blueprint } from '../blueprint/model';
-import { parseDuration } from '../runner/time';
+import { clientsFor } from '../runner/aws';
+import { Journal } from '../runner/journal';
+import type { OperationOptions } from '../runner/operation';
+import type { Progress } from '../runner/progress';
+import { parseDuration, systemClock } from '../runner/time';
 
 /** Options the AWS-calling commands share. */
 export interface RunnerFlags {
@@ -35,4 +39,21 @@ export function checkSite(model: Blueprint, site: string | undefined): void {
 
 export function checkReport(report: string | undefined): void {
   if (report !== undefined && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(report)) throw new UserError(`--report '${report}' is not an s3:// path like s3://my-bucket/reports/`);
+}
+
+/** The options of an import or export run, from the command's flags (checked) and its progress display. */
+export function operationOptions(model: Blueprint, flags: RunnerFlags, p: Progress): OperationOptions {
+  checkSite(model, flags.site);
+  checkReport(flags.report);
+  return {
+    site: flags.site,
+    wait: !!flags.wait,
+    deadline: deadlineOf(flags),
+    report: flags.report,
+    journal: Journal.open(flags.journal, model.name),
+    clock: systemClock(),
+    clientsFor: (site) => clientsFor(model, site),
+    say: p.say,
+    onTask: p.task,
+  };
 }

@@ -2,7 +2,7 @@
  * Finds what apply created: a site's file systems by their lustreform tags, and each file
  * system's data repository associations, matched to the blueprint's repositories by path.
  */
-import { DescribeDataRepositoryAssociationsCommand, DescribeFileSystemsCommand, type DataRepositoryAssociation, type FileSystem as FsxFileSystem } from '@aws-sdk/client-fsx';
+import { paginateDescribeDataRepositoryAssociations, paginateDescribeFileSystems, type DataRepositoryAssociation, type FileSystem as FsxFileSystem } from '@aws-sdk/client-fsx';
 import type { Blueprint, FileSystem, Repository, Site } from '../blueprint/model';
 import { normalizeFsPath } from '../rules/repositories';
 import type { SiteClients } from './aws';
@@ -33,12 +33,7 @@ const tag = (fs: FsxFileSystem, key: string) => fs.Tags?.find((t) => t.Key === k
 /** The blueprint's file systems running at `site`, found by tags (`lustreform:blueprint`, `:site`, `:filesystem`). */
 export async function discover(model: Blueprint, site: Site, clients: SiteClients, fileSystems = [...model.fileSystems.values()].filter((f) => f.site === site)): Promise<Discovery> {
   const all: FsxFileSystem[] = [];
-  let token: string | undefined;
-  do {
-    const page = await clients.fsx.send(new DescribeFileSystemsCommand({ NextToken: token }));
-    all.push(...(page.FileSystems ?? []));
-    token = page.NextToken;
-  } while (token);
+  for await (const page of paginateDescribeFileSystems({ client: clients.fsx }, {})) all.push(...(page.FileSystems ?? []));
   const found: LiveFileSystem[] = [];
   const missing: FileSystem[] = [];
   for (const fs of fileSystems) {
@@ -55,12 +50,7 @@ export async function discover(model: Blueprint, site: Site, clients: SiteClient
 /** The DRAs of a file system, matched to repositories by normalized file system path. */
 export async function associations(clients: SiteClients, fileSystemId: string, repositories: Repository[]): Promise<LiveRepository[]> {
   const all: DataRepositoryAssociation[] = [];
-  let token: string | undefined;
-  do {
-    const page = await clients.fsx.send(new DescribeDataRepositoryAssociationsCommand({ Filters: [{ Name: 'file-system-id', Values: [fileSystemId] }], NextToken: token }));
-    all.push(...(page.Associations ?? []));
-    token = page.NextToken;
-  } while (token);
+  for await (const page of paginateDescribeDataRepositoryAssociations({ client: clients.fsx }, { Filters: [{ Name: 'file-system-id', Values: [fileSystemId] }] })) all.push(...(page.Associations ?? []));
   return repositories.map((repository) => ({
     repository,
     association: all.find((a) => a.FileSystemPath && normalizeFsPath(a.FileSystemPath) === normalizeFsPath(repository.fileSystemPath)),

@@ -4,27 +4,17 @@
  * with --wait, the command waits until FSx's auto-export queue is empty.
  */
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import type { Blueprint, Site } from '../blueprint/model';
+import type { Blueprint } from '../blueprint/model';
 import type { SiteClients } from './aws';
 import { discoverSites, settleAssociations, type LiveFileSystem } from './discover';
-import type { Journal } from './journal';
+import type { OperationOptions } from './operation';
 import { runTasks, type TaskOutcome } from './tasks';
-import { sleep, type Clock } from './time';
+import { sleep } from './time';
 
 /** FSx's metric of the auto-export queue: the age in seconds of its oldest change, 0 or no data when empty. */
 export const AUTO_EXPORT_METRIC = 'AgeOfOldestQueuedMessage';
 
-export interface ExportOptions {
-  site?: string;
-  wait: boolean;
-  deadline: number;
-  report?: string;
-  journal: Journal;
-  clock: Clock;
-  clientsFor: (site: Site) => SiteClients;
-  say: (line: string) => void;
-  onTask?: (outcome: TaskOutcome) => void;
-}
+export type ExportOptions = OperationOptions;
 
 export interface ExportResult {
   ok: boolean;

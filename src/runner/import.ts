@@ -5,28 +5,18 @@
  * plus 10% must fit the free capacity) and an archive preflight (archived objects counted, and
  * restored first with --restore-archived). Contents themselves load with `lustreform hydrate`.
  */
-import type { Blueprint, Site } from '../blueprint/model';
+import type { Blueprint } from '../blueprint/model';
 import type { SiteClients } from './aws';
 import { discoverSites, settleAssociations, type LiveFileSystem } from './discover';
-import type { Journal } from './journal';
+import type { OperationOptions } from './operation';
 import { fits, freeBytes, listPrefix, readyWithin, restoreArchived } from './preflight';
 import { runTasks, type TaskOutcome } from './tasks';
-import type { Clock } from './time';
 
-export interface ImportOptions {
-  site?: string;
-  wait: boolean;
-  deadline: number;
+export interface ImportOptions extends OperationOptions {
   restoreArchived: boolean;
   restoreDays: number;
   restoreTier: 'Expedited' | 'Standard' | 'Bulk';
   restorePerSecond: number;
-  report?: string;
-  journal: Journal;
-  clock: Clock;
-  clientsFor: (site: Site) => SiteClients;
-  say: (line: string) => void;
-  onTask?: (outcome: TaskOutcome) => void;
 }
 
 export interface PreflightResult {

@@ -4,7 +4,7 @@
  * restores them). With --restore-archived, starts those restores at a bounded rate.
  */
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { HeadObjectCommand, ListObjectsV2Command, RestoreObjectCommand, type _Object } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, paginateListObjectsV2, RestoreObjectCommand, type _Object } from '@aws-sdk/client-s3';
 import type { Bucket } from '../blueprint/model';
 import type { SiteClients } from './aws';
 import type { LiveFileSystem } from './discover';
@@ -24,9 +24,7 @@ export interface Listing {
 export async function listPrefix(s3: SiteClients['s3'], bucket: Bucket, prefix: string, concurrency = 16): Promise<Listing> {
   const listing: Listing = { bytes: 0, objects: 0, archived: [] };
   const tiering: _Object[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket.name, Prefix: prefix, ContinuationToken: token, OptionalObjectAttributes: ['RestoreStatus'] }));
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket.name, Prefix: prefix, OptionalObjectAttributes: ['RestoreStatus'] })) {
     for (const o of page.Contents ?? []) {
       listing.objects++;
       listing.bytes += o.Size ?? 0;
@@ -34,8 +32,7 @@ export async function listPrefix(s3: SiteClients['s3'], bucket: Bucket, prefix: 
       if ((o.StorageClass === 'GLACIER' || o.StorageClass === 'DEEP_ARCHIVE') && !restored) listing.archived.push({ key: o.Key!, storageClass: o.StorageClass, restoring: !!o.RestoreStatus?.IsRestoreInProgress });
       if (o.StorageClass === 'INTELLIGENT_TIERING') tiering.push(o);
     }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+  }
   await pool(tiering, concurrency, async (o) => {
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket.name, Key: o.Key! }));
     if (head.ArchiveStatus) listing.archived.push({ key: o.Key!, storageClass: `INTELLIGENT_TIERING/${head.ArchiveStatus}`, restoring: /ongoing-request="true"/.test(head.Restore ?? '') });

@@ -2,7 +2,7 @@
  * `lustreform verify`: the checklist before relying on (or dropping) the S3 copy, and for
  * recovery. Each check is a row: what, of what, ok/fail/skip, and why.
  */
-import { DescribeDataRepositoryTasksCommand, type DataRepositoryTask } from '@aws-sdk/client-fsx';
+import { paginateDescribeDataRepositoryTasks, type DataRepositoryTask } from '@aws-sdk/client-fsx';
 import { GetBucketReplicationCommand, GetBucketVersioningCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { Blueprint, Bucket, Site } from '../blueprint/model';
 import { bucketArn } from '../plan/arns';
@@ -119,12 +119,7 @@ async function replicates(s3: SiteClients['s3'], source: Bucket, replica: Bucket
 
 async function tasksOf(clients: SiteClients, fileSystemId: string): Promise<DataRepositoryTask[]> {
   const out: DataRepositoryTask[] = [];
-  let token: string | undefined;
-  do {
-    const page = await clients.fsx.send(new DescribeDataRepositoryTasksCommand({ Filters: [{ Name: 'file-system-id', Values: [fileSystemId] }], NextToken: token }));
-    out.push(...(page.DataRepositoryTasks ?? []));
-    token = page.NextToken;
-  } while (token);
+  for await (const page of paginateDescribeDataRepositoryTasks({ client: clients.fsx }, { Filters: [{ Name: 'file-system-id', Values: [fileSystemId] }] })) out.push(...(page.DataRepositoryTasks ?? []));
   return out;
 }
 
