@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runExport } from '../runner/export';
 import { describeTask, progress } from '../runner/progress';
 import { blueprintOption, formatOption, type Io } from './io';
 import { loadModel } from './load';
@@ -15,7 +14,8 @@ export function registerExport(program: Command, io: Io, done: (code: number) =>
     const model = loadModel(flags.blueprint, io);
     if (!model) return done(2);
     const p = progress(io, flags.format);
-    const result = await runExport(model, operationOptions(model, flags, p));
+    const { runExport } = await import('../runner/export');
+    const result = await runExport(model, await operationOptions(model, flags, p));
     p.done();
     if (flags.format === 'json') io.out(JSON.stringify(result, null, 2));
     else {

@@ -1,6 +1,5 @@
 import { Option, type Command } from 'commander';
 import { UserError } from '../blueprint/errors';
-import { runImport } from '../runner/import';
 import { describeTask, progress } from '../runner/progress';
 import { blueprintOption, formatOption, type Io } from './io';
 import { loadModel } from './load';
@@ -25,8 +24,9 @@ export function registerImport(program: Command, io: Io, done: (code: number) =>
       if (!Number.isInteger(days) || days < 1) throw new UserError(`--restore-days must be a whole number of days, at least 1; got '${flags.restoreDays}'`);
       if (!(rate > 0)) throw new UserError(`--restore-rate must be a positive number; got '${flags.restoreRate}'`);
       const p = progress(io, flags.format);
+      const { runImport } = await import('../runner/import');
       const result = await runImport(model, {
-        ...operationOptions(model, flags, p),
+        ...(await operationOptions(model, flags, p)),
         restoreArchived: !!flags.restoreArchived,
         restoreDays: days,
         restoreTier: flags.restoreTier,

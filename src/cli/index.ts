@@ -44,8 +44,28 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.err(`lustreform: ${err.message}`);
       return err.exitCode;
     }
+    const aws = awsFailure(err);
+    if (aws) {
+      io.err(`lustreform: ${aws}`);
+      return 1;
+    }
     io.err(`lustreform: internal error: ${(err as Error).message}. This is a bug; please report it with the command you ran.`);
     if (process.env.LUSTREFORM_DEBUG) io.err(String((err as Error).stack));
     return 1;
   }
+}
+
+/** A failed AWS call (an operation failure, exit 1), told in one line; undefined for anything else. */
+export function awsFailure(err: unknown): string | undefined {
+  const e = err as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number; requestId?: string } };
+  if (e?.name === 'CredentialsProviderError' || e?.name === 'ExpiredTokenException') {
+    return `no usable AWS credentials (${e.message}); sign in (AWS_PROFILE, SSO, environment) for the account the blueprint names, then rerun`;
+  }
+  if (e?.$metadata) {
+    const status = e.$metadata.httpStatusCode ? ` (HTTP ${e.$metadata.httpStatusCode}${e.$metadata.requestId ? `, request ${e.$metadata.requestId}` : ''})` : '';
+    const hint = e.name === 'AccessDenied' || e.name === 'AccessDeniedException' ? '; the credentials (or the assumed role) lack a permission this command needs' : '';
+    return `AWS refused a call: ${e.name}: ${e.message}${status}${hint}`;
+  }
+  if (['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET'].includes(e?.code ?? '')) return `cannot reach AWS (${e.code}: ${e.message}); check the network, proxy and any AWS_ENDPOINT_URL_* settings`;
+  return undefined;
 }

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { clientsFor } from '../runner/aws';
-import { batchJobs, replicateExisting } from '../runner/batch-replication';
 import { Journal } from '../runner/journal';
 import { progress } from '../runner/progress';
 import { systemClock } from '../runner/time';
@@ -20,6 +18,8 @@ export function registerReplicateExisting(program: Command, io: Io, done: (code:
     .action(async (flags: { blueprint?: string; wait?: boolean; timeout: string; journal: string; format: string }) => {
       const model = loadModel(flags.blueprint, io);
       if (!model) return done(2);
+      const { batchJobs, replicateExisting } = await import('../runner/batch-replication');
+      const { clientsFor } = await import('../runner/aws');
       if (batchJobs(model).length === 0) {
         io.out('no replication edge has existingObjects: batch; nothing to do');
         return done(0);

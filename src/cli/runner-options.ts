@@ -1,7 +1,6 @@
 import { Option, type Command } from 'commander';
 import { UserError } from '../blueprint/errors';
 import type { Blueprint } from '../blueprint/model';
-import { clientsFor } from '../runner/aws';
 import { Journal } from '../runner/journal';
 import type { OperationOptions } from '../runner/operation';
 import type { Progress } from '../runner/progress';
@@ -42,9 +41,10 @@ export function checkReport(report: string | undefined): void {
 }
 
 /** The options of an import or export run, from the command's flags (checked) and its progress display. */
-export function operationOptions(model: Blueprint, flags: RunnerFlags, p: Progress): OperationOptions {
+export async function operationOptions(model: Blueprint, flags: RunnerFlags, p: Progress): Promise<OperationOptions> {
   checkSite(model, flags.site);
   checkReport(flags.report);
+  const { clientsFor } = await import('../runner/aws'); // the AWS SDK loads only for commands that call AWS
   return {
     site: flags.site,
     wait: !!flags.wait,

@@ -1,8 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { clientsFor } from '../runner/aws';
 import { released, walk } from '../runner/hydrate';
-import { verify, verifyTable } from '../runner/verify';
 import { blueprintOption, formatOption, type Io } from './io';
 import { loadModel } from './load';
 import { checkSite } from './runner-options';
@@ -21,6 +19,8 @@ export function registerVerify(program: Command, io: Io, done: (code: number) =>
       checkSite(model, flags.site);
       const mount = flags.mount ? resolve(flags.mount) : undefined;
       const lfs = { mount: mount ?? '', lfs: process.env.LUSTREFORM_LFS ?? 'lfs', batch: 1000, parallel: 8 };
+      const { verify, verifyTable } = await import('../runner/verify');
+      const { clientsFor } = await import('../runner/aws');
       const checks = await verify(model, {
         site: flags.site,
         clientsFor: (site) => clientsFor(model, site),

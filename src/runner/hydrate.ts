@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { appendFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { pool } from './preflight';
+import { pool } from './pool';
 
 const run = promisify(execFile);
 

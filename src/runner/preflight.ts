@@ -8,6 +8,7 @@ import { HeadObjectCommand, paginateListObjectsV2, RestoreObjectCommand, type _O
 import type { Bucket } from '../blueprint/model';
 import type { SiteClients } from './aws';
 import type { LiveFileSystem } from './discover';
+import { pool } from './pool';
 
 /** Room kept free on top of the data: 10%. */
 export const HEADROOM = 0.1;
@@ -101,12 +102,4 @@ export async function restoreArchived(s3: SiteClients['s3'], bucket: Bucket, lis
     }
   }
   return { started, alreadyRestoring };
-}
-
-/** Runs `fn` over `items`, at most `n` at a time. */
-export async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let i = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (i < items.length) await fn(items[i++]);
-  }));
 }

@@ -167,3 +167,21 @@ describe('lustreform import', () => {
     expect((await run('import', '-b', file, '--report', 'bucket/x')).code).toBe(2);
   });
 });
+
+describe('AWS failures', () => {
+  test('an AWS error is one line and exit 1, never a stack or "internal error"', async () => {
+    applyQuickstart(aws);
+    aws.throttleEvery = 1; // every FSx call throttled: the SDK gives up after its attempts
+    process.env.LUSTREFORM_MAX_ATTEMPTS = '2';
+    try {
+      const { file, journal } = writeDraft(quickstart());
+      const r = await run('import', '-b', file, '--journal', journal);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/^lustreform: AWS refused a call: ThrottlingException: Rate exceeded \(HTTP 400/m);
+      expect(r.err).not.toContain('internal error');
+      expect(r.err).not.toMatch(/\n\s+at /);
+    } finally {
+      delete process.env.LUSTREFORM_MAX_ATTEMPTS;
+    }
+  });
+});
