@@ -67,3 +67,22 @@ describe('task paths', () => {
     expect(exportPaths(root)).toEqual([[]]);
   });
 });
+
+describe('watching many tasks', () => {
+  test('one DescribeDataRepositoryTasks per 50 task ids, until every task is done', async () => {
+    const { clientsFor } = await import('../../src/runner/aws');
+    const { watchTasks } = await import('../../src/runner/tasks');
+    const model = validateDraft(quickstart()).model!;
+    const clients = clientsFor(model, model.sites.get('main')!);
+    for (let i = 0; i < 120; i++) aws.tasks.push({ TaskId: `task-${i}`, Type: 'EXPORT_TO_REPOSITORY', FileSystemId: `fs-${i}`, Paths: [], Lifecycle: 'PENDING', token: `t${i}`, describes: 0, Report: { Enabled: false } });
+    const outcomes = await watchTasks(
+      aws.tasks.map((t) => ({ clients, taskId: t.TaskId, make: (task) => ({ site: 'main', fileSystem: 'x', fileSystemId: 'fs', kind: 'export' as const, taskId: task.TaskId, lifecycle: task.Lifecycle ?? '?', paths: [] }) })),
+      { deadline: Date.now() + 10_000, clock: { now: Date.now, pollMs: 1, maxPollMs: 2 } },
+    );
+    expect(outcomes.every((o) => o.lifecycle === 'SUCCEEDED')).toBe(true);
+    const calls = aws.calls.filter((c) => c.op === 'DescribeDataRepositoryTasks').map((c) => c.input.TaskIds.length);
+    expect(Math.max(...calls)).toBe(50);
+    // Two polls (PENDING -> EXECUTING -> SUCCEEDED), three calls each (50 + 50 + 20).
+    expect(calls).toEqual([50, 50, 20, 50, 50, 20]);
+  });
+});
