@@ -13,7 +13,7 @@ import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
-import { AssetType, TerraformAsset } from 'cdktf';
+import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import type { ArchiveRestore, Blueprint, Bucket } from '../blueprint/model';
@@ -114,7 +114,8 @@ export class ArchiveRestoreAutomation extends Construct {
           name: `${name}-recheck`,
           sqsManagedSseEnabled: true,
           visibilityTimeoutSeconds: RESTORE_FUNCTION.timeoutSeconds * 6,
-          redrivePolicy: `{"deadLetterTargetArn":"${dlq.arn}","maxReceiveCount":5}`,
+          // jsonencode, not a JSON string around a token: cdktf writes such strings into HCL unescaped.
+          redrivePolicy: Fn.jsonencode({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 5 }),
         })
       : undefined;
     recheck?.overrideLogicalId(lid('recheck'));

@@ -113,7 +113,7 @@ function lifecycleRules(b: Bucket): S3BucketLifecycleConfigurationRule[] {
     id: `blueprint-${i}`,
     status: 'Enabled',
     filter: [{ prefix: r.prefix }],
-    transition: r.transitions.map((t) => ({ days: t.afterDays, storageClass: t.storageClass })),
+    transition: r.transitions.length ? r.transitions.map((t) => ({ days: t.afterDays, storageClass: t.storageClass })) : undefined,
     expiration: r.expirationDays === undefined ? undefined : [{ days: r.expirationDays }],
     noncurrentVersionExpiration: r.noncurrentVersionExpirationDays === undefined ? undefined : [{ noncurrentDays: r.noncurrentVersionExpirationDays }],
   }));

@@ -1,6 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { CloudBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from 'cdktf';
+import { App, CloudBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from 'cdktf';
+import { StackSynthesizer } from 'cdktf/lib/synthesize/synthesizer';
 import type { Construct } from 'constructs';
 import type { Blueprint, Site } from '../blueprint/model';
 import type { StackPlan } from '../plan/stacks';
@@ -21,6 +22,8 @@ export class SiteStack extends TerraformStack {
 
   constructor(scope: Construct, readonly model: Blueprint, readonly plan: StackPlan) {
     super(scope, plan.name);
+    // cdktf 0.21's stacks read HCL output from SYNTH_HCL_OUTPUT only, not from the App's hclOutput.
+    if (App.isApp(scope) && scope.hclOutput) this.synthesizer = new StackSynthesizer(this, false, true);
     this.site = plan.site;
     const account = plan.site.account;
     new AwsProvider(this, 'aws', {
