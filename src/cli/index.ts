@@ -1,12 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../blueprint/errors';
 import { processIo, type Io } from './io';
+import { registerDiff } from './diff';
 import { registerExport } from './export';
 import { registerHydrate } from './hydrate';
 import { registerImport } from './import';
 import { registerReplicateExisting } from './replicate-existing';
+import { registerReview } from './review';
 import { registerRules } from './rules';
 import { registerStacks } from './stacks';
+import { registerSummary } from './summary';
 import { registerSynth } from './synth';
 import { registerVerify } from './verify';
 import { registerValidate } from './validate';
@@ -29,6 +32,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   registerRules(program, io, done);
   registerSynth(program, io, done);
   registerStacks(program, io, done);
+  registerSummary(program, io, done);
+  registerDiff(program, io, done);
+  registerReview(program, io, done);
   registerImport(program, io, done);
   registerExport(program, io, done);
   registerHydrate(program, io, done);

@@ -9,6 +9,7 @@ import type { Bucket } from '../blueprint/model';
 import type { SiteClients } from './aws';
 import type { LiveFileSystem } from './discover';
 import { pool } from './pool';
+import { restoreTime } from '../rules/archive';
 
 /** Room kept free on top of the data: 10%. */
 export const HEADROOM = 0.1;
@@ -66,13 +67,8 @@ export interface CapacityCheck {
 
 export const fits = (needBytes: number, free: number): boolean => needBytes * (1 + HEADROOM) <= free;
 
-/** When restores of each class should be ready, by tier (S3's documented retrieval times). */
-export function readyWithin(storageClass: string, tier: string): string {
-  const deep = storageClass.includes('DEEP_ARCHIVE');
-  if (tier === 'Expedited' && !deep) return '1-5 minutes';
-  if (tier === 'Bulk') return deep ? 'within 48 hours' : '5-12 hours';
-  return deep ? 'within 12 hours' : '3-5 hours';
-}
+/** When restores of objects of a class should be ready, by tier. */
+export const readyWithin = (storageClass: string, tier: string): string => restoreTime(tier, storageClass.includes('DEEP_ARCHIVE'));
 
 /**
  * Starts restores of archived objects at no more than `perSecond` requests a second. Objects

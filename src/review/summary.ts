@@ -1,0 +1,132 @@
+/**
+ * `lustreform summary`: the topology as a reviewer reads it, from the model alone (no synth).
+ */
+import type { Blueprint, Bucket } from '../blueprint/model';
+import { s3Uri } from '../rules/repositories';
+import { restoreTime } from '../rules/archive';
+import { fileSystemMonthlyCost, PRICING } from './pricing';
+
+const encryptionText = (b: Bucket) => (b.encryption.kind === 'sse-s3' ? 'SSE-S3' : b.encryption.kind === 'kms' ? 'SSE-KMS (AWS managed key)' : `SSE-KMS ${b.encryption.keyArn}`);
+const events = (e: string[]) => (e.length ? e.join(', ') : '-');
+const table = (head: string[], rows: (string | number)[][]) => (rows.length ? [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`)].join('\n') : '_none_');
+const id = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
+
+export interface Summary {
+  name: string;
+  sites: { key: string; account: string | null; region: string }[];
+  buckets: { key: string; name: string; site: string; encryption: string; versioning: boolean; adopted: boolean; replicatesTo: string[] }[];
+  replication: { from: string; to: string; mode: string; rtc: boolean; kms: boolean; prefix: string; storageClass: string | null; existingObjects: string }[];
+  fileSystems: {
+    key: string;
+    site: string;
+    type: string;
+    capacityGiB: number | null;
+    throughput: string;
+    lustreVersion: string;
+    monthlyUsd: number | null;
+    repositories: { path: string; s3: string; purpose: string; autoImport: string[]; autoExport: string[]; preload: string }[];
+  }[];
+  protection: { fsxBackups: { fileSystem: string; dailyAt: string | null; retentionDays: number }[]; plans: { key: string; site: string; fileSystems: string[]; schedule: string; retentionDays: number; copies: string[]; vaultLock: string | null }[] };
+  archiveRestore: { bucket: string; prefix: string; tier: string; days: number; notify: string[] }[];
+  recovery: { fileSystem: string; from: string; to: string; standby: string }[];
+  pricing: { date: string; region: string; sources: string[] };
+}
+
+export function summarize(m: Blueprint): Summary {
+  const edges = m.replication;
+  return {
+    name: m.name,
+    sites: [...m.sites.values()].map((s) => ({ key: s.key, account: s.account?.id ?? null, region: s.region })),
+    buckets: [...m.buckets.values()].map((b) => ({
+      key: b.key,
+      name: b.name,
+      site: b.site.key,
+      encryption: encryptionText(b),
+      versioning: b.versioning,
+      adopted: b.adopt,
+      replicatesTo: edges.flatMap((e) => (e.from === b ? [e.to.key] : e.to === b && e.mode === 'two-way' ? [e.from.key] : [])),
+    })),
+    replication: edges.map((e) => ({ from: e.from.key, to: e.to.key, mode: e.mode, rtc: e.replicationTime, kms: e.from.encryption.kind !== 'sse-s3' || e.to.encryption.kind !== 'sse-s3', prefix: e.prefix, storageClass: e.storageClass ?? null, existingObjects: e.existingObjects })),
+    fileSystems: [...m.fileSystems.values()].map((fs) => ({
+      key: fs.key,
+      site: fs.site.key,
+      type: `${fs.deploymentType} ${fs.storageType}`,
+      capacityGiB: fs.storageCapacity ?? null,
+      throughput: fs.throughput ? `${fs.throughput} MB/s/TiB` : fs.throughputCapacity ? `${fs.throughputCapacity} MBps` : '-',
+      lustreVersion: fs.lustreVersion,
+      monthlyUsd: fileSystemMonthlyCost(fs)?.usd ?? null,
+      repositories: fs.repositories.map((r) => ({ path: r.fileSystemPath, s3: s3Uri(r), purpose: r.purpose, autoImport: r.autoImport, autoExport: r.autoExport, preload: r.preload })),
+    })),
+    protection: {
+      fsxBackups: [...m.fileSystems.values()].filter((f) => f.backups).map((f) => ({ fileSystem: f.key, dailyAt: f.backups!.dailyAt ?? null, retentionDays: f.backups!.retentionDays })),
+      plans: [...m.backupPlans.values()].map((p) => ({
+        key: p.key,
+        site: p.site.key,
+        fileSystems: p.fileSystems.map((f) => f.key),
+        schedule: p.schedule,
+        retentionDays: p.retentionDays,
+        copies: p.copyTo.map((c) => `${c.site.key} (${c.retentionDays} days)`),
+        vaultLock: p.vaultLock ? `${p.vaultLock.mode} ${p.vaultLock.minRetentionDays}-${p.vaultLock.maxRetentionDays} days` : null,
+      })),
+    },
+    archiveRestore: m.archiveRestore.map((a) => ({ bucket: a.bucket.key, prefix: a.prefix, tier: a.tier, days: a.days, notify: a.notify })),
+    recovery: m.recovery.map((r) => ({ fileSystem: r.fileSystem.key, from: r.fileSystem.site.key, to: r.site.key, standby: r.standby })),
+    pricing: { date: PRICING.date, region: PRICING.region, sources: PRICING.sources },
+  };
+}
+
+/** Mermaid: sites as subgraphs holding their buckets and file systems; replication and repository edges. */
+export function mermaid(m: Blueprint): string {
+  const lines = ['flowchart LR'];
+  for (const site of m.sites.values()) {
+    lines.push(`  subgraph site_${id(site.key)}["${site.key}: ${site.account ? `${site.account.id} ` : ''}${site.region}"]`);
+    for (const b of m.buckets.values()) if (b.site === site) lines.push(`    b_${id(b.key)}[("${b.key}")]`);
+    for (const f of m.fileSystems.values()) if (f.site === site) lines.push(`    f_${id(f.key)}{{"${f.key} ${f.deploymentType}"}}`);
+    lines.push('  end');
+  }
+  for (const e of m.replication) lines.push(`  b_${id(e.from.key)} ${e.mode === 'two-way' ? '<-->' : '-->'}|replication${e.replicationTime ? ' RTC' : ''}| b_${id(e.to.key)}`);
+  for (const f of m.fileSystems.values()) for (const r of f.repositories) lines.push(`  f_${id(f.key)} -.-|${r.fileSystemPath}| b_${id(r.bucket.key)}`);
+  for (const r of m.recovery) lines.push(`  f_${id(r.fileSystem.key)} ==>|recovery ${r.standby}| site_${id(r.site.key)}`);
+  return lines.join('\n');
+}
+
+export function summaryMarkdown(m: Blueprint): string {
+  const s = summarize(m);
+  const total = s.fileSystems.reduce((a, f) => a + (f.monthlyUsd ?? 0), 0);
+  return [
+    `## lustreform blueprint \`${s.name}\``,
+    '',
+    '```mermaid',
+    mermaid(m),
+    '```',
+    '',
+    '### Sites',
+    table(['site', 'account', 'region'], s.sites.map((x) => [x.key, x.account ?? 'ambient credentials', x.region])),
+    '',
+    '### Buckets',
+    table(['bucket', 'name', 'site', 'encryption', 'versioning', 'replicates to'], s.buckets.map((b) => [b.key, `${b.name}${b.adopted ? ' (adopted)' : ''}`, b.site, b.encryption, b.versioning ? 'on' : 'off', b.replicatesTo.join(', ') || '-'])),
+    '',
+    '### Replication',
+    table(['from', 'to', 'mode', 'RTC', 'KMS', 'prefix', 'replica class', 'existing objects'], s.replication.map((e) => [e.from, e.to, e.mode, e.rtc ? '15 min' : 'no', e.kms ? 'yes' : 'no', e.prefix || '(all)', e.storageClass ?? 'as source', e.existingObjects])),
+    '',
+    '### File systems',
+    table(['file system', 'site', 'type', 'capacity', 'throughput', 'Lustre', 'est. storage USD/month'], s.fileSystems.map((f) => [f.key, f.site, f.type, f.capacityGiB === null ? 'elastic' : `${f.capacityGiB} GiB`, f.throughput, f.lustreVersion, f.monthlyUsd === null ? 'n/a' : `$${f.monthlyUsd.toFixed(2)}`])),
+    '',
+    `Estimated file system storage: **$${total.toFixed(2)}/month** (${s.pricing.region} list prices of ${s.pricing.date}; ${s.pricing.sources.join(', ')}). S3 storage is billed by what you store: ${Object.entries(PRICING.s3).map(([c, p]) => `${c} $${p}`).join(', ')} per GB-month.`,
+    '',
+    '### Repositories',
+    table(['file system', 'path', 'S3', 'purpose', 'auto-import', 'auto-export', 'preload'], s.fileSystems.flatMap((f) => f.repositories.map((r) => [f.key, r.path, r.s3, r.purpose, events(r.autoImport), events(r.autoExport), r.preload]))),
+    '',
+    '### Protection',
+    table(['FSx automatic backups', 'daily at (UTC)', 'kept'], s.protection.fsxBackups.map((b) => [b.fileSystem, b.dailyAt ?? 'AWS chooses', `${b.retentionDays} days`])),
+    '',
+    table(['AWS Backup plan', 'site', 'file systems', 'schedule', 'kept', 'copies', 'vault lock'], s.protection.plans.map((p) => [p.key, p.site, p.fileSystems.join(', '), p.schedule, `${p.retentionDays} days`, p.copies.join(', ') || '-', p.vaultLock ?? '-'])),
+    '',
+    '### Archive restore',
+    table(['bucket', 'prefix', 'tier', 'readable for', 'ready within', 'notify'], s.archiveRestore.map((a) => [a.bucket, a.prefix || '(all)', a.tier, `${a.days} days`, restoreTime(a.tier), a.notify.join(', ') || '-'])),
+    '',
+    '### Recovery',
+    table(['file system', 'from', 'to', 'standby'], s.recovery.map((r) => [r.fileSystem, r.from, r.to, r.standby])),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,69 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { COMMENT_LIMIT, globMatch } from '../../src/review/plan-review';
+import { example, ROOT } from '../helpers/blueprints';
+import { run } from '../helpers/cli';
+
+const plan = (name: string) => join(ROOT, 'test', 'fixtures', 'plans', name);
+const DANGEROUS = ['climate-primary-storage.json', 'climate-primary-lustre.json', 'climate-primary-protection.json', 'climate-primary-replication.json'].map(plan);
+
+describe('lustreform review', () => {
+  test('a harmless plan: counts, no danger, the runner steps, exit 0', async () => {
+    const r = await run('review', plan('harmless.json'), '-b', example('multi-site-dr.yaml'));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('| harmless | 1 | 2 | 0 | 0 |');
+    expect(r.out).toContain('No dangerous changes.');
+    expect(r.out).toContain('after apply: `lustreform import -b <blueprint> --wait`');
+    expect(r.out).toContain('<details><summary>All changes (3)</summary>');
+  });
+
+  test('every danger is named in words, and the review is blocked (exit 3)', async () => {
+    const r = await run('review', ...DANGEROUS, '-b', example('multi-site-dr.yaml'));
+    expect(r.code).toBe(3);
+    const danger = r.out.slice(r.out.indexOf('### :warning:'), r.out.indexOf('### Runner steps'));
+    expect(danger).toContain('Dangerous changes (7, not allowed)');
+    expect(danger).toContain('`aws_fsx_lustre_file_system.work`: file system work is replaced: data on it that is not exported to S3 is lost');
+    expect(danger).toContain('`aws_fsx_data_repository_association.work_ExtData`: the link work_ExtData between a file system path and S3 is replaced');
+    expect(danger).toContain('`aws_s3_bucket.scratch`: bucket scratch is deleted');
+    expect(danger).toContain('versioning of output is suspended');
+    expect(danger).toContain('the vault lock primary changes');
+    expect(danger).toContain('backup plan nightly keeps recovery points shorter (35/90 -> 14/90 days)');
+    expect(danger).toContain('replication out of input stops');
+    expect(danger).not.toContain('aws_s3_bucket.input`');
+    expect(r.out).toContain('before apply: `lustreform export -b <blueprint> --wait`');
+    expect(r.out).toContain('| climate-primary-lustre | 0 | 0 | 0 | 2 |');
+  });
+
+  test('--allow globs let intended dangers through; any left blocks', async () => {
+    const some = await run('review', plan('climate-primary-lustre.json'), '--allow', 'aws_fsx_lustre_file_system.*');
+    expect(some.code).toBe(3);
+    expect(some.out).toContain('_(allowed by `--allow aws_fsx_lustre_file_system.*`)_');
+    const all = await run('review', plan('climate-primary-lustre.json'), '--allow', 'aws_fsx_lustre_file_system.*', '--allow', 'climate-primary-lustre/aws_fsx_data_repository_association.*');
+    expect(all.code).toBe(0);
+    expect(all.out).toContain('Dangerous changes (2, all allowed)');
+  });
+
+  test('stays under GitHub\'s comment size by folding', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lustreform-plans-'));
+    const changes = Array.from({ length: 3000 }, (_, i) => ({ address: `aws_s3_bucket_policy.bucket_with_a_rather_long_name_${i}`, mode: 'managed', type: 'aws_s3_bucket_policy', name: `b${i}`, change: { actions: ['update'], before: {}, after: {} } }));
+    writeFileSync(join(dir, 'big.json'), JSON.stringify({ format_version: '1.2', resource_changes: changes }));
+    const r = await run('review', join(dir, 'big.json'));
+    expect(r.out.length).toBeLessThan(COMMENT_LIMIT + 1000);
+    expect(r.out).toMatch(/\| \.\.\. \| \d+ more changes not shown/);
+  });
+
+  test('not a plan: one clear line, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lustreform-plans-'));
+    writeFileSync(join(dir, 'x.json'), '{"resource": {}}');
+    const r = await run('review', join(dir, 'x.json'));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('is not a terraform show -json plan');
+  });
+
+  test('globs', () => {
+    expect(globMatch('aws_s3_bucket.*', 'aws_s3_bucket.input')).toBe(true);
+    expect(globMatch('aws_s3_bucket.*', 'aws_s3_bucket_policy.input')).toBe(false);
+    expect(globMatch('*/aws_s3_bucket.in?ut', 'stack/aws_s3_bucket.input')).toBe(true);
+  });
+});
