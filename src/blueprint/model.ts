@@ -145,6 +145,8 @@ export interface Recovery extends Located {
   site: Site;
   standby: 'cold' | 'warm';
   network: Network;
+  /** Key of the rebuilt file system (persistent types); undefined: the AWS managed key. */
+  kmsKeyArn?: string;
 }
 
 export interface StateConfig {

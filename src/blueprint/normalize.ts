@@ -166,7 +166,7 @@ export function buildModel(file: string, data: Raw): Blueprint {
     const path = ['recovery', i];
     const fileSystem = lookup(fileSystems, 'file system', r.fileSystem, [...path, 'fileSystem']);
     const site = lookup(sites, 'site', r.site, [...path, 'site']);
-    if (fileSystem && site) recovery.push({ path, fileSystem, site, standby: r.standby, network: network(r.network, [...path, 'network']) });
+    if (fileSystem && site) recovery.push({ path, fileSystem, site, standby: r.standby, network: network(r.network, [...path, 'network']), kmsKeyArn: r.kmsKeyArn });
   });
 
   const state = data.state ?? { backend: 'local', workspacePrefix: '', hostname: 'app.terraform.io' };

@@ -3,11 +3,13 @@ import { UserError } from '../blueprint/errors';
 import { processIo, type Io } from './io';
 import { registerDiff } from './diff';
 import { registerExport } from './export';
+import { registerFailover } from './failover';
 import { registerHydrate } from './hydrate';
 import { registerImport } from './import';
 import { registerReplicateExisting } from './replicate-existing';
 import { registerReview } from './review';
 import { registerRules } from './rules';
+import { registerRunbook } from './runbook';
 import { registerStacks } from './stacks';
 import { registerSummary } from './summary';
 import { registerSynth } from './synth';
@@ -40,6 +42,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   registerHydrate(program, io, done);
   registerVerify(program, io, done);
   registerReplicateExisting(program, io, done);
+  registerFailover(program, io, done);
+  registerRunbook(program, io, done);
   for (const cmd of program.commands) cmd.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -12,8 +12,9 @@ export function registerVerify(program: Command, io: Io, done: (code: number) =>
     .addOption(blueprintOption())
     .option('--site <site>', 'only this site (a key of sites)')
     .option('--mount <dir>', 'on a Lustre client: also check that nothing is released under the content repositories')
+    .option('--recovery', 'only whether recovery would work today: replicas, versioning, replication, recent backup copies')
     .addOption(formatOption())
-    .action(async (flags: { blueprint?: string; site?: string; mount?: string; format: string }) => {
+    .action(async (flags: { blueprint?: string; site?: string; mount?: string; recovery?: boolean; format: string }) => {
       const model = loadModel(flags.blueprint, io);
       if (!model) return done(2);
       checkSite(model, flags.site);
@@ -23,6 +24,7 @@ export function registerVerify(program: Command, io: Io, done: (code: number) =>
       const { clientsFor } = await import('../runner/aws');
       const checks = await verify(model, {
         site: flags.site,
+        recoveryOnly: flags.recovery,
         clientsFor: (site) => clientsFor(model, site),
         releasedUnder: mount
           ? async (live) => (await released(lfs, live.fs.repositories.filter((r) => r.preload === 'content').flatMap((r) => walk(mount, r.fileSystemPath.replace(/^\/+/, ''))))).length

@@ -5,6 +5,7 @@
  */
 import type { Blueprint, Site } from '../blueprint/model';
 import { directions } from '../rules/replication';
+import { deployedRecoveries, type Activation } from './recovery';
 
 export const LAYERS = ['storage', 'replication', 'lustre', 'protection'] as const;
 export type Layer = (typeof LAYERS)[number];
@@ -20,7 +21,7 @@ export interface StackPlan {
 export const stackName = (m: Blueprint, site: Site, layer: Layer): string => `${m.name}-${site.key}-${layer}`;
 
 /** Which sites have something in each layer, and which sites each of their stacks waits for. */
-function layerContents(m: Blueprint): Map<string, { site: Site; layer: Layer; after: Set<string> }> {
+function layerContents(m: Blueprint, activation?: Activation): Map<string, { site: Site; layer: Layer; after: Set<string> }> {
   const stacks = new Map<string, { site: Site; layer: Layer; after: Set<string> }>();
   const need = (site: Site, layer: Layer, ...after: [Site, Layer][]) => {
     const name = stackName(m, site, layer);
@@ -44,12 +45,15 @@ function layerContents(m: Blueprint): Map<string, { site: Site; layer: Layer; af
     need(p.site, 'protection', [p.site, 'storage'], [p.site, 'lustre'], ...p.copyTo.map((c): [Site, Layer] => [c.site, 'storage']));
   }
   for (const a of m.archiveRestore) need(a.bucket.site, 'protection', [a.bucket.site, 'storage']);
+  for (const { fileSystem: fs } of deployedRecoveries(m, activation)) {
+    need(fs.site, 'lustre', [fs.site, 'storage'], ...fs.repositories.map((r): [Site, Layer] => [r.bucket.site, 'storage']));
+  }
   return stacks;
 }
 
 /** The stacks in deploy order (dependencies first, then by name), each with its dependencies. */
-export function planStacks(m: Blueprint): StackPlan[] {
-  const contents = layerContents(m);
+export function planStacks(m: Blueprint, activation?: Activation): StackPlan[] {
+  const contents = layerContents(m, activation);
   const plans = [...contents.entries()].map(([name, c]) => ({
     name,
     site: c.site,

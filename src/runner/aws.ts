@@ -4,6 +4,7 @@
  * (throttling and 5xx are retried with backoff), and AWS_ENDPOINT_URL_<SERVICE> overrides, which
  * the SDK reads by itself.
  */
+import { BackupClient } from '@aws-sdk/client-backup';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { FSxClient } from '@aws-sdk/client-fsx';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -18,6 +19,7 @@ export interface SiteClients {
   s3: S3Client;
   s3control: S3ControlClient;
   cloudwatch: CloudWatchClient;
+  backup: BackupClient;
   /** The site's account id: the blueprint's, else the caller's (STS GetCallerIdentity). */
   accountId(): Promise<string>;
 }
@@ -45,6 +47,7 @@ export function clientsFor(model: Blueprint, site: Site): SiteClients {
     s3: new S3Client(common),
     s3control: s3ControlClient(common),
     cloudwatch: new CloudWatchClient(common),
+    backup: new BackupClient(common),
     accountId: () =>
       (account ??= site.account
         ? Promise.resolve(site.account.id)

@@ -4,6 +4,7 @@
  */
 import { paginateDescribeDataRepositoryAssociations, paginateDescribeFileSystems, type DataRepositoryAssociation, type FileSystem as FsxFileSystem } from '@aws-sdk/client-fsx';
 import type { Blueprint, FileSystem, Repository, Site } from '../blueprint/model';
+import { recoveredFileSystem } from '../plan/recovery';
 import { normalizeFsPath } from '../rules/repositories';
 import type { SiteClients } from './aws';
 
@@ -76,12 +77,17 @@ export interface SiteDiscovery {
 
 /** Discovers every site (or the one named) that runs file systems of the blueprint. */
 export async function discoverSites(model: Blueprint, siteKey: string | undefined, clientsFor: (site: Site) => SiteClients): Promise<SiteDiscovery[]> {
-  const sites = [...model.sites.values()].filter((s) => (siteKey ? s.key === siteKey : [...model.fileSystems.values()].some((f) => f.site === s)));
+  const copies = model.recovery.map((entry) => ({ entry, fs: recoveredFileSystem(model, entry) }));
+  const sites = [...model.sites.values()].filter((s) => (siteKey ? s.key === siteKey : [...model.fileSystems.values()].some((f) => f.site === s) || copies.some((c) => c.fs.site === s)));
   return Promise.all(
     sites.map(async (site) => {
       const clients = clientsFor(site);
-      const { found, missing } = await discover(model, site, clients);
-      const problems = missing.map((fs) => `file system '${fs.key}' was not found at site '${site.key}' (${site.region}); has its lustre stack been applied?`);
+      const own = [...model.fileSystems.values()].filter((f) => f.site === site);
+      // Recovery copies run here after a failover (cold) or always (warm); they carry this site's tag.
+      const here = copies.filter((c) => c.fs.site === site);
+      const { found, missing } = await discover(model, site, clients, [...own, ...here.map((c) => c.fs)]);
+      const coldMissing = new Set(here.filter((c) => c.entry.standby === 'cold').map((c) => c.fs));
+      const problems = missing.filter((fs) => !coldMissing.has(fs)).map((fs) => `file system '${fs.key}' was not found at site '${site.key}' (${site.region}); has its lustre stack been applied?`);
       return { site, clients, lives: found, problems };
     }),
   );

@@ -5,7 +5,8 @@
 import { paginateDescribeDataRepositoryTasks, type DataRepositoryTask } from '@aws-sdk/client-fsx';
 import { GetBucketReplicationCommand, GetBucketVersioningCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { Blueprint, Bucket, Site } from '../blueprint/model';
-import { bucketArn } from '../plan/arns';
+import { paginateListRecoveryPointsByBackupVault } from '@aws-sdk/client-backup';
+import { bucketArn, vaultName } from '../plan/arns';
 import { replicaAt } from '../rules/recovery';
 import { s3Uri } from '../rules/repositories';
 import type { SiteClients } from './aws';
@@ -26,7 +27,9 @@ export interface VerifyOptions {
   clientsFor: (site: Site) => SiteClients;
   /** On a Lustre client: counts files still `released` under the content repositories. */
   releasedUnder?: (live: LiveFileSystem) => Promise<number>;
-  recovery?: boolean;
+  /** Only the recovery checks (`verify --recovery`). */
+  recoveryOnly?: boolean;
+  now?: Date;
 }
 
 const sameEvents = (a: string[] = [], b: string[] = []) => [...a].sort().join(',') === [...b].sort().join(',');
@@ -34,7 +37,7 @@ const sameEvents = (a: string[] = [], b: string[] = []) => [...a].sort().join(',
 export async function verify(model: Blueprint, opts: VerifyOptions): Promise<Check[]> {
   const checks: Check[] = [];
   const add = (check: string, subject: string, ok: boolean | 'skip', detail: string) => checks.push({ check, subject, result: ok === 'skip' ? 'skip' : ok ? 'ok' : 'fail', detail });
-  for (const d of await discoverSites(model, opts.site, opts.clientsFor)) {
+  for (const d of opts.recoveryOnly ? [] : await discoverSites(model, opts.site, opts.clientsFor)) {
     for (const p of d.problems) add('file system found', d.site.key, false, p);
     for (const live of d.lives) {
       const subject = `${d.site.key}/${live.fs.key} (${live.id})`;
@@ -64,12 +67,12 @@ export async function verify(model: Blueprint, opts: VerifyOptions): Promise<Che
       }
     }
   }
-  if (opts.recovery !== false) checks.push(...(await verifyRecovery(model, opts)));
+  checks.push(...(await verifyRecovery(model, opts)));
   return checks;
 }
 
 /** For every recovery entry: the replicas exist, are versioned, and the source replicates into them. */
-export async function verifyRecovery(model: Blueprint, opts: Pick<VerifyOptions, 'site' | 'clientsFor'>): Promise<Check[]> {
+export async function verifyRecovery(model: Blueprint, opts: Pick<VerifyOptions, 'site' | 'clientsFor' | 'now'>): Promise<Check[]> {
   const checks: Check[] = [];
   const add = (check: string, subject: string, ok: boolean, detail: string) => checks.push({ check, subject, result: ok ? 'ok' : 'fail', detail });
   for (const rec of model.recovery) {
@@ -92,7 +95,31 @@ export async function verifyRecovery(model: Blueprint, opts: Pick<VerifyOptions,
       add('replication configured', subject, ...(await replicates(opts.clientsFor(r.bucket.site).s3, r.bucket, replica)));
     }
   }
+  for (const plan of model.backupPlans.values()) {
+    for (const copy of plan.copyTo) {
+      if (opts.site && copy.site.key !== opts.site && plan.site.key !== opts.site) continue;
+      const vault = vaultName(model, copy.site);
+      const points = [];
+      for await (const page of paginateListRecoveryPointsByBackupVault({ client: opts.clientsFor(copy.site).backup }, { BackupVaultName: vault, ByResourceType: 'FSx' })) points.push(...(page.RecoveryPoints ?? []));
+      const newest = points.filter((p) => p.Status === 'COMPLETED' && p.CreationDate).sort((a, b) => b.CreationDate!.getTime() - a.CreationDate!.getTime())[0];
+      const maxAge = expectedIntervalHours(plan.schedule) + COPY_LAG_HOURS;
+      const age = newest ? ((opts.now ?? new Date()).getTime() - newest.CreationDate!.getTime()) / 3600_000 : undefined;
+      add('backup copies recent', `${plan.key} -> ${copy.site.key} (${vault})`, age !== undefined && age <= maxAge, age === undefined ? 'no completed copy in the vault yet' : `newest copy ${age.toFixed(1)} h old (at most ${maxAge} h for ${plan.schedule})`);
+    }
+  }
   return checks;
+}
+
+/** Hours a copy may take to arrive after its backup. */
+export const COPY_LAG_HOURS = 24;
+
+/** The interval a cron schedule runs at, roughly: hourly, daily, or weekly (a day of the week). */
+export function expectedIntervalHours(schedule: string): number {
+  const f = /^cron\((.*)\)$/.exec(schedule.trim())?.[1].trim().split(/\s+/) ?? [];
+  if (f[1] === '*' || f[1]?.includes('/')) return 1;
+  if (f[4] && f[4] !== '*' && f[4] !== '?' && !f[4].includes('-') && !f[4].includes(',')) return 24 * 7;
+  if (f[2] && f[2] !== '*' && f[2] !== '?') return 24 * 31;
+  return 24;
 }
 
 async function bucketExists(s3: SiteClients['s3'], bucket: Bucket): Promise<boolean> {

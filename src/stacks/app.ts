@@ -6,6 +6,7 @@ import { App, Aspects, TerraformResource, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import type { Blueprint } from '../blueprint/model';
 import { roleArn } from '../plan/arns';
+import { deployedRecoveries, type Activation } from '../plan/recovery';
 import { planStacks, type StackPlan } from '../plan/stacks';
 import { LustreformBucket } from './bucket';
 import { ArchiveRestoreAutomation } from './archive-restore';
@@ -20,6 +21,8 @@ export interface BuildOptions {
   outdir?: string;
   /** Write HCL (`cdk.tf`) instead of JSON. */
   hcl?: boolean;
+  /** A failover: cold standbys of this site become real file systems. */
+  activation?: Activation;
 }
 
 /** Builds the cdktf App of a validated blueprint (call `.synth()` on it to write). */
@@ -27,7 +30,7 @@ export function buildApp(model: Blueprint, options: BuildOptions = {}): App {
   const app = new App({ outdir: options.outdir, hclOutput: options.hcl, skipValidation: false });
   const guard = new NoNotificationsOnRepositoryBuckets(model);
   // cdktf invokes aspects from each stack down, so the guard goes on every stack, not on the app.
-  for (const plan of planStacks(model)) Aspects.of(buildStack(app, model, plan)).add(guard);
+  for (const plan of planStacks(model, options.activation)) Aspects.of(buildStack(app, model, plan, options.activation)).add(guard);
   return app;
 }
 
@@ -53,7 +56,7 @@ export class NoNotificationsOnRepositoryBuckets implements IAspect {
   }
 }
 
-function buildStack(app: App, model: Blueprint, plan: StackPlan): SiteStack {
+function buildStack(app: App, model: Blueprint, plan: StackPlan, activation?: Activation): SiteStack {
   const stack = new SiteStack(app, model, plan);
   const here = [...model.buckets.values()].filter((b) => b.site === plan.site);
   switch (plan.layer) {
@@ -77,6 +80,9 @@ function buildStack(app: App, model: Blueprint, plan: StackPlan): SiteStack {
       break;
     case 'lustre':
       for (const fs of model.fileSystems.values()) if (fs.site === plan.site) new LustreFileSystem(stack, `file-system-${fs.key}`, { model, fileSystem: fs });
+      for (const copy of deployedRecoveries(model, activation).filter((c) => c.fileSystem.site === plan.site)) {
+        new LustreFileSystem(stack, `recovery-${copy.fileSystem.key}`, { model, fileSystem: copy.fileSystem, backupId: copy.backupId });
+      }
       break;
     case 'protection':
       for (const p of plansAt(model, plan.site)) new FileSystemBackupPlan(stack, `backup-plan-${p.key}`, { model, plan: p, accountIdOf: (site) => stack.accountIdOf(site) });

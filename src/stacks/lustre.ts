@@ -5,7 +5,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { TerraformOutput, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { isLinked, isScratch, sameAccount, type Blueprint, type Bucket, type FileSystem, type Network, type Repository } from '../blueprint/model';
+import { isLinked, isScratch, sameAccount, type Blueprint, type Bucket, type FileSystem, type Repository } from '../blueprint/model';
 import { bucketArn, objectsArn } from '../plan/arns';
 import { partitionOf } from '../plan/regions';
 import { s3Uri } from '../rules/repositories';
@@ -24,8 +24,8 @@ export interface LustreFileSystemProps {
   readonly model: Blueprint;
   /** The file system of the blueprint. */
   readonly fileSystem: FileSystem;
-  /** The network to use (the blueprint's, or a recovery entry's at another site). */
-  readonly network?: Network;
+  /** Restore it from this backup (a failover from backups); it must match the backup's type, capacity, throughput, version and compression. */
+  readonly backupId?: string;
 }
 
 /**
@@ -44,7 +44,7 @@ export class LustreFileSystem extends Construct {
   constructor(scope: Construct, id: string, props: LustreFileSystemProps) {
     super(scope, id);
     const { model, fileSystem: fs } = props;
-    const network = props.network ?? fs.network;
+    const network = fs.network;
     const key = fs.key;
     const rules: ITerraformDependable[] = [];
     let securityGroupIds = network.securityGroupIds ?? [];
@@ -97,6 +97,7 @@ export class LustreFileSystem extends Construct {
       metadataConfiguration: fs.metadata ? { mode: fs.metadata.mode, iops: fs.metadata.iops } : undefined,
       efaEnabled: fs.efa || undefined,
       weeklyMaintenanceStartTime: fs.weeklyMaintenance,
+      backupId: props.backupId,
       // Persistent types: backups exactly as the blueprint says, 0 (off) when it says nothing, since
       // one API default is 30 days and S3-linked file systems must not have them.
       ...(persistent ? automaticBackups(fs) : {}),

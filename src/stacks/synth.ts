@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Blueprint } from '../blueprint/model';
+import type { Activation } from '../plan/recovery';
 import { planStacks } from '../plan/stacks';
 import { buildApp } from './app';
 
@@ -9,12 +10,12 @@ import { buildApp } from './app';
  * written to a temporary directory beside it, which then replaces `outdir` in one rename. A synth
  * that fails leaves the previous output as it was.
  */
-export function synthesize(model: Blueprint, outdir: string, options: { hcl?: boolean } = {}): string[] {
+export function synthesize(model: Blueprint, outdir: string, options: { hcl?: boolean; activation?: Activation } = {}): string[] {
   const target = resolve(outdir);
   mkdirSync(dirname(target), { recursive: true });
   const tmp = mkdtempSync(join(dirname(target), `.${basename(target)}.tmp-`));
   try {
-    buildApp(model, { outdir: tmp, hcl: options.hcl }).synth();
+    buildApp(model, { outdir: tmp, hcl: options.hcl, activation: options.activation }).synth();
     const old = existsSync(target) ? `${tmp}.old` : undefined;
     if (old) renameSync(target, old);
     renameSync(tmp, target);
@@ -23,5 +24,5 @@ export function synthesize(model: Blueprint, outdir: string, options: { hcl?: bo
     rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
-  return planStacks(model).map((p) => p.name);
+  return planStacks(model, options.activation).map((p) => p.name);
 }

@@ -28,6 +28,8 @@ export class FakeAws {
   tasks: FakeTask[] = [];
   jobs: any[] = [];
   metrics: Record<string, number[]> = {};
+  /** AWS Backup recovery points by vault name. */
+  recoveryPoints: Record<string, { RecoveryPointArn: string; CreationDate: number; Status: string; ResourceType: string }[]> = {};
   /** Describe calls before a task goes PENDING -> EXECUTING -> SUCCEEDED (each step). */
   taskSteps = 1;
   /** Paths whose import fails (the task ends FAILED). */
@@ -60,6 +62,7 @@ export class FakeAws {
       AWS_ENDPOINT_URL_S3_CONTROL: this.endpoint.replace('127.0.0.1', 'localhost'),
       AWS_ENDPOINT_URL_CLOUDWATCH: this.endpoint,
       AWS_ENDPOINT_URL_STS: this.endpoint,
+      AWS_ENDPOINT_URL_BACKUP: this.endpoint,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_REGION: 'eu-central-1',
@@ -85,6 +88,7 @@ export class FakeAws {
     if (target.startsWith('AWSSimbaAPIService_v20180301.')) return this.json(req, res, 'fsx', target.split('.')[1], '1.1');
     if (target.startsWith('GraniteServiceVersion20100801.')) return this.json(req, res, 'cloudwatch', target.split('.')[1], '1.0');
     if ((req.url ?? '').startsWith('/v20180820/')) return this.s3control(req, res);
+    if ((req.url ?? '').startsWith('/backup-vaults/')) return this.backup(req, res);
     if (String(req.headers['content-type'] ?? '').includes('x-www-form-urlencoded')) return this.sts(req, res);
     return this.s3.handle(req, res);
   }
@@ -179,6 +183,15 @@ export class FakeAws {
       Status: { TotalCount: total, SucceededCount: t.Lifecycle === 'SUCCEEDED' ? total : t.Lifecycle === 'FAILED' ? total - failed : 0, FailedCount: failed },
       ...(t.Lifecycle === 'FAILED' ? { FailureDetails: { Message: 'some files failed to import' } } : {}),
     };
+  }
+
+  /** AWS Backup (REST-JSON): ListRecoveryPointsByBackupVault. */
+  private async backup(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const vault = decodeURIComponent((req.url ?? '').split('/')[2]);
+    this.calls.push({ service: 'backup', op: 'ListRecoveryPointsByBackupVault', input: vault });
+    const body = JSON.stringify({ RecoveryPoints: this.recoveryPoints[vault] ?? [] });
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
   }
 
   /** STS (query protocol): AssumeRole hands out test credentials; GetCallerIdentity names account 111111111111. */

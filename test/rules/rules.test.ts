@@ -152,7 +152,7 @@ const CASES: Case[] = [
   { id: 'REC001', mutate: (d) => (d.recovery[0].site = 'primary'), path: 'recovery[0].site' },
   { id: 'REC002', mutate: (d) => d.replication.pop(), path: 'recovery[0].site' },
   { id: 'REC003', mutate: (d) => (d.replication[0].prefix = 'Other/'), path: 'replication[0].prefix' },
-  { id: 'REC004', mutate: (d) => d.recovery.push({ ...d.recovery[0] }), path: 'recovery[1]' },
+  { id: 'REC004', mutate: (d) => d.recovery.push({ ...d.recovery[0] }), path: 'recovery[2]' },
   { id: 'REC005', mutate: (d) => (d.replication[1].mode = 'one-way'), path: 'replication[1].mode' },
   {
     id: 'REC006',

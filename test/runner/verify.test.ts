@@ -21,6 +21,7 @@ function applyMultiSite(a: FakeAws, { versioned = true, replicating = true } = {
   a.s3.buckets.set('acme-climate-input', { versioning: 'Enabled', replication: replicating ? [{ id: 'to-input-dr', destination: 'arn:aws:s3:::acme-climate-input-dr', status: 'Enabled' }] : undefined });
   a.s3.buckets.set('acme-climate-output', { versioning: 'Enabled', replication: [{ id: 'to-output-dr', destination: 'arn:aws:s3:::acme-climate-output-dr', status: 'Enabled' }] });
   a.metrics['FreeDataStorageCapacity/fs-0aaaaaaaaaaaaaaaa'] = [1200 * 1024 ** 3];
+  a.recoveryPoints['climate-recovery'] = [{ RecoveryPointArn: 'arn:aws:fsx:eu-west-1:222222222222:backup/backup-0123456789abcdef0', CreationDate: Date.now() / 1000 - 6 * 3600, Status: 'COMPLETED', ResourceType: 'FSx' }];
 }
 
 describe('lustreform verify', () => {
@@ -32,7 +33,7 @@ describe('lustreform verify', () => {
     expect(result.checks.filter((c: { result: string }) => c.result === 'fail')).toEqual([]);
     expect(r.code).toBe(0);
     const names = result.checks.map((c: { check: string }) => c.check);
-    for (const n of ['file system available', 'repository available', 'repository as blueprint', 'free capacity', 'replica exists', 'replica versioned', 'replication configured']) expect(names).toContain(n);
+    for (const n of ['file system available', 'repository available', 'repository as blueprint', 'free capacity', 'replica exists', 'replica versioned', 'replication configured', 'backup copies recent']) expect(names).toContain(n);
     expect(aws.calls.filter((c) => c.op === 'AssumeRole').map((c) => c.input.RoleArn)).toContain('arn:aws:iam::111111111111:role/deployer');
   });
 
@@ -66,5 +67,17 @@ describe('lustreform verify', () => {
     } finally {
       delete process.env.LUSTREFORM_LFS;
     }
+  });
+
+  test('--recovery: only whether recovery works today; a stale backup copy fails', async () => {
+    applyMultiSite(aws);
+    aws.recoveryPoints['climate-recovery'][0].CreationDate = Date.now() / 1000 - 72 * 3600;
+    const { file } = writeDraft(multiSite());
+    const r = await run('verify', '-b', file, '--recovery', '--format', 'json');
+    expect(r.code).toBe(1);
+    const checks = JSON.parse(r.out).checks;
+    expect(new Set(checks.map((c: { check: string }) => c.check))).toEqual(new Set(['replica exists', 'replica versioned', 'replication configured', 'backup copies recent']));
+    expect(checks.find((c: { check: string }) => c.check === 'backup copies recent')).toMatchObject({ result: 'fail', subject: 'nightly -> recovery (climate-recovery)', detail: expect.stringContaining('72.0 h old (at most 48 h') });
+    expect(aws.count('DescribeFileSystems')).toBe(0);
   });
 });

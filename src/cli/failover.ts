@@ -1,0 +1,73 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { UserError } from '../blueprint/errors';
+import { failoverProblems, standaloneProblems } from '../plan/failover';
+import type { Activation } from '../plan/recovery';
+import { planStacks } from '../plan/stacks';
+import { blueprintOption, blueprintPath, type Io } from './io';
+import { loadModel } from './load';
+
+export function registerFailover(program: Command, io: Io, done: (code: number) => void): void {
+  program
+    .command('failover')
+    .description('check the recovery site can stand alone, synthesize with its cold standbys active, and print the next commands')
+    .requiredOption('--to <site>', 'the site taking over (a key of sites with recovery entries)')
+    .option('--file-system <key>', 'only this file system (repeatable; default every recovery entry of the site)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--from-backup <id>', 'rebuild a file system from a backup (a copy in the site\'s vault): <fs>=<backup id>, or just the id with one --file-system (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--out <dir>', 'output directory', 'cdktf.out')
+    .addOption(blueprintOption())
+    .action(async (flags: { to: string; fileSystem: string[]; fromBackup: string[]; out: string; blueprint?: string }) => {
+      const model = loadModel(flags.blueprint, io);
+      if (!model) return done(2);
+      const fromBackup: Record<string, string> = {};
+      for (const v of flags.fromBackup) {
+        const [fs, id] = v.includes('=') ? v.split('=') : [flags.fileSystem.length === 1 ? flags.fileSystem[0] : '', v];
+        if (!fs) throw new UserError(`--from-backup ${v}: say which file system, as <fs>=${v}`);
+        fromBackup[fs] = id;
+      }
+      const activation: Activation = {
+        site: flags.to,
+        fileSystems: flags.fileSystem.length ? flags.fileSystem : undefined,
+        fromBackup: Object.keys(fromBackup).length ? fromBackup : undefined,
+      };
+      const problems = failoverProblems(model, activation);
+      if (problems.length) throw new UserError(`cannot fail over to '${flags.to}':\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+      const { buildApp } = await import('../stacks/app');
+      const { synthesize } = await import('../stacks/synth');
+      const plans = planStacks(model, activation);
+      const check = mkdtempSync(join(tmpdir(), 'lustreform-failover-'));
+      let standalone;
+      try {
+        buildApp(model, { outdir: check, activation }).synth();
+        standalone = standaloneProblems(model, activation, plans, (name) => readFileSync(join(check, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+      } finally {
+        rmSync(check, { recursive: true, force: true });
+      }
+      if (standalone.problems.length) {
+        io.err(`lustreform: '${flags.to}' cannot stand alone:\n${standalone.problems.map((p) => `  - ${p}`).join('\n')}`);
+        return done(1);
+      }
+      synthesize(model, flags.out, { activation });
+      const file = blueprintPath(flags.blueprint);
+      const backups = Object.entries(fromBackup).map(([fs, id]) => `${fs}=${id}`).join(',');
+      const env = `LUSTREFORM_BLUEPRINT=${file} LUSTREFORM_FAILOVER=${flags.to}${activation.fileSystems ? `:${activation.fileSystems.join(',')}` : ''}${backups ? ` LUSTREFORM_FROM_BACKUP=${backups}` : ''}`;
+      const lustreStack = standalone.deploy[standalone.deploy.length - 1];
+      io.out(
+        [
+          `'${flags.to}' stands alone: it needs nothing of the other sites. Stacks written to ${flags.out}.`,
+          '',
+          'Next, in this order:',
+          `  1. ${env} npx cdktf deploy ${standalone.deploy.join(' ')}`,
+          `     (or terraform -chdir=${flags.out}/stacks/<stack> apply, for ${standalone.deploy.join(', then ')})`,
+          `  2. npx lustreform import -b ${file} --site ${flags.to} --wait`,
+          `  3. mount on the clients: the <file system>_mount_command outputs of ${lustreStack}`,
+          `  4. npx lustreform verify -b ${file} --site ${flags.to}`,
+          '',
+          `Keep ${env.split(' ').slice(1).join(' ')} set for every later cdktf command until failback, or the standbys go cold again.`,
+        ].join('\n'),
+      );
+      done(0);
+    });
+}

@@ -1,0 +1,69 @@
+/**
+ * Failover checks: a recovery site takes over only if every repository has its replica there and
+ * the stacks to deploy need nothing of the other sites (no stack, account, bucket or region).
+ */
+import type { Blueprint } from '../blueprint/model';
+import { replicaAt } from '../rules/recovery';
+import type { Activation } from './recovery';
+import type { StackPlan } from './stacks';
+
+export const BACKUP_ID = /^backup-[0-9a-f]{8,}$/;
+
+/** Problems with the activation itself, before anything is synthesized. */
+export function failoverProblems(m: Blueprint, a: Activation): string[] {
+  const site = m.sites.get(a.site);
+  if (!site) return [`--to '${a.site}' is not a site of ${m.name}; sites: ${[...m.sites.keys()].join(', ')}`];
+  const entries = m.recovery.filter((r) => r.site === site);
+  if (!entries.length) return [`no recovery entry rebuilds anything at '${a.site}'; add one under recovery:`];
+  const problems: string[] = [];
+  for (const key of a.fileSystems ?? []) if (!entries.some((e) => e.fileSystem.key === key)) problems.push(`'${key}' has no recovery entry for site '${a.site}'; entries there: ${entries.map((e) => e.fileSystem.key).join(', ')}`);
+  for (const e of entries.filter((x) => !a.fileSystems || a.fileSystems.includes(x.fileSystem.key))) {
+    const fs = e.fileSystem;
+    const backup = a.fromBackup?.[fs.key];
+    for (const r of fs.repositories) if (!replicaAt(m, r.bucket, site)) problems.push(`${fs.key} ${r.fileSystemPath}: bucket '${r.bucket.key}' has no replica at '${a.site}'`);
+    if (backup !== undefined) {
+      if (!BACKUP_ID.test(backup)) problems.push(`--from-backup '${backup}' is not a backup id like backup-0123456789abcdef0`);
+      if (fs.repositories.length) problems.push(`${fs.key} is linked to S3 and has no backups; it is rebuilt from the replicas, without --from-backup`);
+    } else if (!fs.repositories.length) {
+      problems.push(`${fs.key} reads no bucket, so rebuilt without a backup it would be empty; give --from-backup <id> of its copy in the '${a.site}' vault`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Whether the recovery site stands alone: the stacks a failover deploys (the site's lustre stack
+ * and what it waits for) are all at that site, and their configuration names no other site's
+ * account, region or bucket.
+ */
+export function standaloneProblems(m: Blueprint, a: Activation, plans: StackPlan[], stackJson: (name: string) => string): { deploy: string[]; problems: string[] } {
+  const site = m.sites.get(a.site)!;
+  const lustre = plans.find((p) => p.site === site && p.layer === 'lustre');
+  if (!lustre) return { deploy: [], problems: [`nothing to deploy at '${a.site}'`] };
+  const deploy = new Set<string>();
+  const visit = (name: string) => {
+    if (deploy.has(name)) return;
+    deploy.add(name);
+    for (const d of plans.find((p) => p.name === name)?.dependsOn ?? []) visit(d);
+  };
+  visit(lustre.name);
+  const problems: string[] = [];
+  const order = plans.filter((p) => deploy.has(p.name));
+  for (const p of order) if (p.site !== site) problems.push(`${lustre.name} waits for ${p.name} of site '${p.site.key}'`);
+  const text = stackJson(lustre.name);
+  for (const other of m.sites.values()) {
+    if (other === site) continue;
+    if (other.account && other.account.id !== site.account?.id && text.includes(other.account.id)) problems.push(`${lustre.name} names account ${other.account.id} of site '${other.key}'`);
+    if (other.region !== site.region && (text.includes(`"${other.region}"`) || text.includes(`:${other.region}:`))) problems.push(`${lustre.name} names region ${other.region} of site '${other.key}'`);
+  }
+  for (const b of m.buckets.values()) if (b.site !== site && text.includes(`s3://${b.name}/`)) problems.push(`${lustre.name} reads bucket ${b.name} of site '${b.site.key}'`);
+  return { deploy: order.map((p) => p.name), problems };
+}
+
+/** `site` or `site:fs1,fs2` (LUSTREFORM_FAILOVER), with `fs=backup-id,...` (LUSTREFORM_FROM_BACKUP). */
+export function activationFrom(failover: string | undefined, fromBackup: string | undefined): Activation | undefined {
+  if (!failover) return undefined;
+  const [site, list] = failover.split(':');
+  const backups = Object.fromEntries((fromBackup ?? '').split(',').filter(Boolean).map((pair) => pair.split('=') as [string, string]));
+  return { site, fileSystems: list ? list.split(',').filter(Boolean) : undefined, fromBackup: Object.keys(backups).length ? backups : undefined };
+}
