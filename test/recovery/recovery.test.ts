@@ -1,0 +1,140 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { multiSite, ROOT } from '../helpers/blueprints';
+import { run } from '../helpers/cli';
+import { readOut, resources, synthDraft, type StackJson } from '../helpers/synth';
+import { FakeAws } from '../helpers/fake-aws';
+import { fakeAws, writeDraft } from '../helpers/runner-env';
+
+const BACKUP = 'backup-0123456789abcdef0';
+const tmp = () => mkdtempSync(join(tmpdir(), 'lustreform-dr-'));
+
+/** Nothing of the primary site in a stack: its account, its region, its buckets. */
+function expectNoPrimary(stack: StackJson) {
+  const text = JSON.stringify(stack);
+  expect(text).not.toContain('111111111111');
+  expect(text).not.toMatch(/"eu-central-1"|:eu-central-1:/);
+  for (const b of ['acme-climate-input/', 'acme-climate-output/']) expect(text).not.toContain(`s3://${b}`);
+}
+
+describe('recovery stacks', () => {
+  test('cold standbys emit nothing until failover', () => {
+    const { stacks } = synthDraft(multiSite());
+    expect(Object.keys(stacks)).not.toContain('climate-recovery-lustre');
+  });
+
+  test('a warm standby is deployed now: same file system at the recovery site, on the replicas, standing alone', () => {
+    const d = multiSite();
+    d.recovery[0].standby = 'warm';
+    const { stacks, manifest } = synthDraft(d);
+    const stack = stacks['climate-recovery-lustre'];
+    expect(manifest.stacks['climate-recovery-lustre'].dependencies).toEqual(['climate-recovery-storage']);
+    expect(stack.provider.aws[0]).toMatchObject({ region: 'eu-west-1', allowed_account_ids: ['222222222222'], default_tags: [{ tags: expect.objectContaining({ 'lustreform:site': 'recovery' }) }] });
+    const fs = resources(stack, 'aws_fsx_lustre_file_system').work;
+    expect(fs).toMatchObject({ deployment_type: 'SCRATCH_2', storage_capacity: 2400, data_compression_type: 'LZ4', file_system_type_version: '2.15', subnet_ids: ['subnet-0def1234abc567890'], security_group_ids: ['sg-0def1234abc567890'], tags: { 'lustreform:filesystem': 'work' } });
+    const dras = resources(stack, 'aws_fsx_data_repository_association');
+    expect(dras.work_ExtData).toMatchObject({ file_system_path: '/ExtData', data_repository_path: 's3://acme-climate-input-dr/ExtData/', s3: { auto_import_policy: { events: ['NEW', 'CHANGED', 'DELETED'] } } });
+    // The output repository exports to the replica, as the original exports to its bucket.
+    expect(dras.work_output).toMatchObject({ file_system_path: '/output', data_repository_path: 's3://acme-climate-output-dr/output/', s3: { auto_export_policy: { events: ['NEW', 'CHANGED', 'DELETED'] } } });
+    expectNoPrimary(stack);
+  });
+});
+
+describe('lustreform failover', () => {
+  const file = () => writeDraft(multiSite()).file;
+
+  test('of the multi-site example: checks, writes the recovery stacks, prints the next commands', async () => {
+    const out = join(tmp(), 'cdktf.out');
+    const bp = file();
+    const r = await run('failover', '-b', bp, '--to', 'recovery', '--file-system', 'work', '--file-system', 'archive', '--from-backup', `archive=${BACKUP}`, '--out', out);
+    expect(r.code).toBe(0);
+    const { stacks } = readOut(out);
+    const stack = stacks['climate-recovery-lustre'];
+    expect(Object.keys(resources(stack, 'aws_fsx_lustre_file_system')).sort()).toEqual(['archive', 'work']);
+    expect(resources(stack, 'aws_fsx_lustre_file_system').archive).toMatchObject({ backup_id: BACKUP, deployment_type: 'PERSISTENT_2', storage_capacity: 4800, per_unit_storage_throughput: 250, file_system_type_version: '2.15', data_compression_type: 'NONE', kms_key_id: 'arn:aws:kms:eu-west-1:222222222222:key/0d9e8f7a-6b5c-4d3e-8f2a-1b0c9d8e7f6a' });
+    expectNoPrimary(stack);
+    expect(r.out).toContain("'recovery' stands alone");
+    const deploy = r.out.split('\n').find((l) => l.includes('npx cdktf deploy'))!;
+    expect(deploy).toContain(`LUSTREFORM_BLUEPRINT=${bp} LUSTREFORM_FAILOVER=recovery:work,archive LUSTREFORM_FROM_BACKUP=archive=${BACKUP} npx cdktf deploy climate-recovery-storage climate-recovery-lustre`);
+    expect(r.out).toContain(`npx lustreform import -b ${bp} --site recovery --wait`);
+
+    // The printed environment makes the cdktf app write the same recovery stack.
+    const env: Record<string, string> = { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: join(tmp(), 'app') } as Record<string, string>;
+    for (const m of deploy.matchAll(/(LUSTREFORM_[A-Z_]+)=(\S+)/g)) env[m[1]] = m[2];
+    const app = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, env, encoding: 'utf8' });
+    expect(app.status).toBe(0);
+    expect(readOut(env.CDKTF_OUTDIR).stacks['climate-recovery-lustre']).toEqual(stack);
+  });
+
+  test('refuses what cannot work: an unknown site, an empty rebuild, a bad backup id (exit 2)', async () => {
+    const bp = file();
+    const unknown = await run('failover', '-b', bp, '--to', 'nowhere');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain("--to 'nowhere' is not a site of climate");
+    const empty = await run('failover', '-b', bp, '--to', 'recovery', '--out', join(tmp(), 'o'));
+    expect(empty.code).toBe(2);
+    expect(empty.err).toContain('archive reads no bucket, so rebuilt without a backup it would be empty');
+    const bad = await run('failover', '-b', bp, '--to', 'recovery', '--file-system', 'archive', '--from-backup', 'latest');
+    expect(bad.err).toContain("--from-backup 'latest' is not a backup id");
+  });
+
+  test('a recovery site that would need the primary (here its KMS key) cannot stand alone (exit 1), and nothing is written', async () => {
+    const d = multiSite();
+    d.recovery[1].kmsKeyArn = 'arn:aws:kms:eu-central-1:111111111111:key/6f1c2a4e-0b7d-4c1e-9a52-3f8e7d6c5b4a';
+    const out = join(tmp(), 'o');
+    const r = await run('failover', '-b', writeDraft(d).file, '--to', 'recovery', '--file-system', 'archive', '--from-backup', BACKUP, '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('climate-recovery-lustre names account 111111111111 of site \'primary\'');
+    expect(readdirSync(join(out, '..'))).toEqual([]);
+  });
+});
+
+describe('the runner after failover', () => {
+  let aws: FakeAws;
+  let restore: () => Promise<void>;
+  beforeEach(async () => ({ aws, restore } = await fakeAws()));
+  afterEach(() => restore());
+
+  test('import --site recovery finds the rebuilt file system by its tags and imports from the replicas', async () => {
+    aws.addFileSystem('fs-0ccccccccccccccccc', { 'lustreform:blueprint': 'climate', 'lustreform:site': 'recovery', 'lustreform:filesystem': 'work' }, 2400);
+    aws.addAssociation('fs-0ccccccccccccccccc', '/ExtData', 's3://acme-climate-input-dr/ExtData/');
+    aws.addAssociation('fs-0ccccccccccccccccc', '/output', 's3://acme-climate-output-dr/output/');
+    const { file, journal } = writeDraft(multiSite());
+    const r = await run('import', '-b', file, '--site', 'recovery', '--wait', '--journal', journal);
+    expect(r.code).toBe(0);
+    expect(aws.calls.filter((c) => c.op === 'CreateDataRepositoryTask').map((c) => c.input.Paths)).toEqual([['s3://acme-climate-input-dr/ExtData/']]);
+  });
+});
+
+describe('lustreform runbook', () => {
+  test('lists every repository\'s RPO, the data at risk, failover and failback for each recovery site', async () => {
+    const r = await run('runbook', '-b', 'blueprints/multi-site-dr.yaml');
+    expect(r.code).toBe(0);
+    for (const h of ['## At a glance', '## Recovery point of every repository', '## Data at risk', '## Failover to recovery', '## Failback from recovery', '## What verify checks']) expect(r.out).toContain(h);
+    expect(r.out).toContain('| work | /ExtData | s3://acme-climate-input/ExtData/ | s3://acme-climate-input-dr/ExtData/ | usually minutes, no guarantee');
+    expect(r.out).toContain('| work | /output | s3://acme-climate-output/output/ | s3://acme-climate-output-dr/output/ | 15 minutes (S3 Replication Time Control');
+    expect(r.out).toMatch(/\| archive \| primary \(eu-central-1\) \| recovery \(eu-west-1\) \| cold \| AWS Backup copy \| up to 48 hours/);
+    expect(r.out).toContain('same deployment type, storage capacity, throughput, Lustre version and compression');
+    expect(r.out).toContain('changes under /output not yet auto-exported when a server fails are lost');
+  });
+
+  test('every lustreform command of the runbook is a real command with real options', async () => {
+    const text = (await run('runbook', '-b', 'blueprints/multi-site-dr.yaml')).out;
+    const lines = [...text.matchAll(/npx lustreform (\S+)([^\n]*)/g)];
+    expect(lines.length).toBeGreaterThanOrEqual(8);
+    const help = (await run('--help')).out;
+    for (const [, command, rest] of lines) {
+      expect(help).toContain(`  ${command}`);
+      const commandHelp = (await run(command, '--help')).out;
+      for (const opt of rest.match(/--[a-z-]+/g) ?? []) expect({ command, opt, known: commandHelp.includes(opt) }).toEqual({ command, opt, known: true });
+    }
+  });
+
+  test('a blueprint without recovery says so', async () => {
+    const r = await run('runbook', '-b', 'blueprints/quickstart.yaml');
+    expect(r.out).toContain('This blueprint has no `recovery` entries');
+  });
+});
+
