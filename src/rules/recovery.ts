@@ -74,4 +74,16 @@ export const recoveryRules: Rule[] = [
         .filter((rec) => ![...m.backupPlans.values()].some((p) => p.fileSystems.includes(rec.fileSystem) && p.copyTo.some((c) => c.site === rec.site)))
         .map((rec) => hit([...rec.path, 'fileSystem'], `'${rec.fileSystem.key}' reads no bucket and no backup plan copies it to '${rec.site.key}': the rebuilt file system would be empty`)),
   },
+  {
+    id: 'REC007',
+    severity: 'error',
+    summary: "A recovery entry's kmsKeyArn is not in the recovery site's region, or is given for a scratch file system.",
+    check: (m) =>
+      m.recovery.flatMap((rec) => {
+        if (!rec.kmsKeyArn) return [];
+        if (rec.fileSystem.deploymentType.startsWith('SCRATCH')) return [hit([...rec.path, 'kmsKeyArn'], `${rec.fileSystem.deploymentType} always uses the FSx service key; remove kmsKeyArn`)];
+        const region = rec.kmsKeyArn.split(':')[3];
+        return region === rec.site.region ? [] : [hit([...rec.path, 'kmsKeyArn'], `the key is in ${region}, the recovery site in ${rec.site.region}; the rebuilt file system needs a key of its own region`)];
+      }),
+  },
 ];

@@ -80,9 +80,9 @@ describe('lustreform failover', () => {
     expect(bad.err).toContain("--from-backup 'latest' is not a backup id");
   });
 
-  test('a recovery site that would need the primary (here its KMS key) cannot stand alone (exit 1), and nothing is written', async () => {
+  test('a recovery site that would need the primary (here a key of its account) cannot stand alone (exit 1), and nothing is written', async () => {
     const d = multiSite();
-    d.recovery[1].kmsKeyArn = 'arn:aws:kms:eu-central-1:111111111111:key/6f1c2a4e-0b7d-4c1e-9a52-3f8e7d6c5b4a';
+    d.recovery[1].kmsKeyArn = 'arn:aws:kms:eu-west-1:111111111111:key/6f1c2a4e-0b7d-4c1e-9a52-3f8e7d6c5b4a';
     const out = join(tmp(), 'o');
     const r = await run('failover', '-b', writeDraft(d).file, '--to', 'recovery', '--file-system', 'archive', '--from-backup', BACKUP, '--out', out);
     expect(r.code).toBe(1);

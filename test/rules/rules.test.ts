@@ -154,6 +154,7 @@ const CASES: Case[] = [
   { id: 'REC003', mutate: (d) => (d.replication[0].prefix = 'Other/'), path: 'replication[0].prefix' },
   { id: 'REC004', mutate: (d) => d.recovery.push({ ...d.recovery[0] }), path: 'recovery[2]' },
   { id: 'REC005', mutate: (d) => (d.replication[1].mode = 'one-way'), path: 'replication[1].mode' },
+  { id: 'REC007', mutate: (d) => (d.recovery[1].kmsKeyArn = 'arn:aws:kms:eu-central-1:222222222222:key/k'), path: 'recovery[1].kmsKeyArn' },
   {
     id: 'REC006',
     mutate: (d) => (unlinkWork(d), d.recovery.push({ fileSystem: 'work', site: 'recovery', network: { subnetId: 'subnet-0def1234abc567890', securityGroupIds: ['sg-0def1234abc567890'] } })),
