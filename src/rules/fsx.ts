@@ -1,8 +1,7 @@
 import { isScratch, type FileSystem } from '../blueprint/model';
-import { hit, type Rule, type RuleHit } from './rule';
+import { hit, perFileSystem, type Rule, type RuleHit } from './rule';
 
-const fileSystems = (m: { fileSystems: Map<string, FileSystem> }) => [...m.fileSystems.values()];
-const perFs = (check: (fs: FileSystem) => RuleHit[]) => (m: { fileSystems: Map<string, FileSystem> }) => fileSystems(m).flatMap(check);
+const perFs = perFileSystem;
 const at = (fs: FileSystem, ...rest: string[]) => [...fs.path, ...rest];
 
 /** Per-unit storage throughput (MB/s/TiB) each persistent deployment/storage type takes. */

@@ -1,7 +1,7 @@
 import { sameAccount, type FileSystem, type Repository } from '../blueprint/model';
-import { hit, pairs, type Rule, type RuleHit } from './rule';
+import { hit, pairs, perFileSystem, type Rule, type RuleHit } from './rule';
 
-const perFs = (check: (fs: FileSystem) => RuleHit[]) => (m: { fileSystems: Map<string, FileSystem> }) => [...m.fileSystems.values()].flatMap(check);
+const perFs = perFileSystem;
 const perRepo = (check: (r: Repository, fs: FileSystem) => RuleHit[]) => perFs((fs) => fs.repositories.flatMap((r) => check(r, fs)));
 
 /** `/a/b/` -> `/a/b`; `/` stays `/`. */

@@ -1,7 +1,6 @@
-import { isScratch, type FileSystem } from '../blueprint/model';
-import { hit, type Rule } from './rule';
+import { isScratch } from '../blueprint/model';
+import { fileSystemsOf, hit, type Rule } from './rule';
 
-const fileSystems = (m: { fileSystems: Map<string, FileSystem> }) => [...m.fileSystems.values()];
 
 export const safetyRules: Rule[] = [
   {
@@ -9,7 +8,7 @@ export const safetyRules: Rule[] = [
     severity: 'error',
     summary: 'A scratch file system writes results (purpose output or sync) without autoExport: scratch must never hold the only copy.',
     check: (m) =>
-      fileSystems(m)
+      fileSystemsOf(m)
         .filter(isScratch)
         .flatMap((fs) =>
           fs.repositories
@@ -22,7 +21,7 @@ export const safetyRules: Rule[] = [
     severity: 'warning',
     summary: 'purpose input with autoExport events: the file system would write back to the authoritative copy in S3.',
     check: (m) =>
-      fileSystems(m).flatMap((fs) =>
+      fileSystemsOf(m).flatMap((fs) =>
         fs.repositories
           .filter((r) => r.purpose === 'input' && r.autoExport.length > 0)
           .map((r) => hit([...r.path, 'autoExport'], `an input repository exporting ${r.autoExport.join(', ')} writes back to the authoritative data in S3; use purpose 'sync' if that is intended`)),

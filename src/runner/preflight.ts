@@ -8,6 +8,7 @@ import { HeadObjectCommand, paginateListObjectsV2, RestoreObjectCommand, type _O
 import type { Bucket } from '../blueprint/model';
 import type { SiteClients } from './aws';
 import type { LiveFileSystem } from './discover';
+import { decide } from '../functions/archive-restore/decide';
 import { pool } from './pool';
 import { restoreTime } from '../rules/archive';
 
@@ -87,10 +88,12 @@ export async function restoreArchived(s3: SiteClients['s3'], bucket: Bucket, lis
     const wait = next - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     next = Math.max(next, Date.now()) + interval;
-    const deep = o.storageClass.includes('DEEP_ARCHIVE');
-    const tier = deep && opts.tier === 'Expedited' ? 'Standard' : opts.tier;
+    // The same decision as the archive-restore function: Days and Tier by class, no Expedited for Deep Archive.
+    const [storageClass, archiveStatus] = o.storageClass.split('/');
+    const decision = decide({ StorageClass: storageClass, ArchiveStatus: archiveStatus }, opts);
+    if (decision.action !== 'restore') continue;
     try {
-      await s3.send(new RestoreObjectCommand({ Bucket: bucket.name, Key: o.key, RestoreRequest: o.storageClass.startsWith('INTELLIGENT_TIERING') ? { GlacierJobParameters: { Tier: tier } } : { Days: opts.days, GlacierJobParameters: { Tier: tier } } }));
+      await s3.send(new RestoreObjectCommand({ Bucket: bucket.name, Key: o.key, RestoreRequest: decision.request }));
       started++;
     } catch (err) {
       if ((err as Error).name !== 'RestoreAlreadyInProgress') throw err;
