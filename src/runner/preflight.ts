@@ -59,13 +59,6 @@ export async function freeBytes(cloudwatch: SiteClients['cloudwatch'], live: Liv
   return values.length ? { bytes: values[0], source: 'cloudwatch' } : { bytes: live.storageCapacity * GIB, source: 'capacity' };
 }
 
-export interface CapacityCheck {
-  fileSystem: string;
-  needBytes: number;
-  freeBytes: number;
-  fits: boolean;
-}
-
 export const fits = (needBytes: number, free: number): boolean => needBytes * (1 + HEADROOM) <= free;
 
 /** When restores of objects of a class should be ready, by tier. */
