@@ -27,8 +27,12 @@ export function parseSource(file: string, text: string): Source {
   try {
     // yaml's own uniqueKeys check is quadratic in the keys of a map; duplicateKeys() is linear.
     doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
-    for (const offset of duplicateKeys(doc)) {
+    const keys = keyProblems(doc);
+    for (const offset of keys.duplicates) {
       findings.push({ file, ...at(offset), severity: 'error', id: 'YML002', path: '(yaml)', message: 'this key appears twice in the same map; keep one of them' });
+    }
+    for (const offset of keys.complex) {
+      findings.push({ file, ...at(offset), severity: 'error', id: 'YML001', path: '(yaml)', message: 'a key must be a plain name, not a list or map (fix the YAML syntax here)' });
     }
     for (const [list, severity] of [[doc.errors, 'error'], [doc.warnings, 'warning']] as const) {
       for (const e of list) {
@@ -51,20 +55,29 @@ export function parseSource(file: string, text: string): Source {
   };
 }
 
-/** Offsets of keys that repeat an earlier key of the same map. */
-function duplicateKeys(doc: Document.Parsed): number[] {
-  const offsets: number[] = [];
+/** A key that is a name: empty, or a scalar with a primitive value (not a collection, not `!!binary` bytes). */
+const isName = (key: unknown): boolean => key === null || (isScalar(key) && (typeof key.value !== 'object' || key.value === null));
+
+/** Offsets of keys that repeat an earlier key of the same map, and of keys that are lists or maps. */
+function keyProblems(doc: Document.Parsed): { duplicates: number[]; complex: number[] } {
+  const duplicates: number[] = [];
+  const complex: number[] = [];
   visit(doc, {
     Map(_, map) {
       const seen = new Set<unknown>();
       for (const pair of map.items) {
+        if (!isName(pair.key)) continue;
         const key = isScalar(pair.key) ? pair.key.value : pair.key;
-        if (seen.has(key)) offsets.push((pair.key as Node | null)?.range?.[0] ?? 0);
+        if (seen.has(key)) duplicates.push((pair.key as Node | null)?.range?.[0] ?? 0);
         seen.add(key);
       }
     },
+    // Pairs also stand alone in flow sequences (`[a: b]`), so keys are checked pair by pair.
+    Pair(_, pair) {
+      if (!isName(pair.key)) complex.push((pair.key as Node | null)?.range?.[0] ?? 0);
+    },
   });
-  return offsets;
+  return { duplicates, complex };
 }
 
 function nodeOffset(root: Node | null, path: ModelPath, atKey: boolean): number {

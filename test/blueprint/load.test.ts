@@ -55,3 +55,14 @@ describe('YAML loading keeps positions', () => {
     expect(ids(validateDraft(d))).toEqual(['SCH001']);
   });
 });
+
+describe('keys that are not names', () => {
+  test('a list or map used as a key is a YAML finding, not a runtime warning', () => {
+    const warn = jest.spyOn(process, 'emitWarning');
+    const findings = validateText('x.yaml', 'version: 1\n? [a, b]\n: c\n').findings;
+    expect(findings).toEqual([expect.objectContaining({ id: 'YML001', line: 2, message: expect.stringContaining('a key must be a plain name') })]);
+    expect(validateText('x.yaml', 'version: 1\n? !!binary aGVsbG8=\n: c\n').findings.map((f) => f.id)).toEqual(['YML001']);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+  });
+});
