@@ -91,13 +91,10 @@ async function runOn(kind: TaskKind, live: LiveFileSystem, opts: TaskRunOptions)
   const key = journalKey(kind, live);
   const previous = opts.journal.get(key);
   const same = previous && previous.state === 'running' && JSON.stringify(previous.tasks.map((t) => t.paths)) === JSON.stringify(chunks);
+  const generation = (previous?.generation ?? 0) + 1;
   const run: RunRecord = same
     ? previous
-    : {
-        generation: (previous?.generation ?? 0) + 1,
-        state: 'running',
-        tasks: chunks.map((paths, i) => ({ token: clientToken(opts.model.name, live.site.key, live.fs.key, kind, (previous?.generation ?? 0) + 1, i, paths), paths })),
-      };
+    : { generation, state: 'running', tasks: chunks.map((paths, i) => ({ token: clientToken(opts.model.name, live.site.key, live.fs.key, kind, generation, i, paths), paths })) };
   // Recorded before any task is created: a crash from here on resumes with the same tokens.
   opts.journal.set(key, run);
   const outcomes: TaskOutcome[] = [];
@@ -121,7 +118,8 @@ async function runOn(kind: TaskKind, live: LiveFileSystem, opts: TaskRunOptions)
     // The next task of this file system waits for this one (one task at a time), and none follows a failure.
     if (outcome.lifecycle !== 'SUCCEEDED') break;
   }
-  if (run.tasks.every((t) => TERMINAL.has(t.lifecycle ?? ''))) {
+  // The run is over when every task ended, or one failed (a rerun then starts afresh rather than resuming a failure).
+  if (run.tasks.every((t) => TERMINAL.has(t.lifecycle ?? '')) || outcomes.some((o) => o.lifecycle === 'FAILED' || o.lifecycle === 'CANCELED')) {
     run.state = 'done';
     opts.journal.set(key, run);
   }

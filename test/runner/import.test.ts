@@ -185,3 +185,15 @@ describe('AWS failures', () => {
     }
   });
 });
+
+describe('after a failed task', () => {
+  test('a rerun starts a new task instead of resuming the failure', async () => {
+    applyQuickstart(aws);
+    aws.failingPaths.add('s3://quickstart-input-eu-central-1/');
+    const { file, journal } = writeDraft(quickstart());
+    expect((await run('import', '-b', file, '--wait', '--journal', journal)).code).toBe(1);
+    aws.failingPaths.clear();
+    expect((await run('import', '-b', file, '--wait', '--journal', journal)).code).toBe(0);
+    expect(aws.tasks.map((t) => t.Lifecycle)).toEqual(['FAILED', 'SUCCEEDED']);
+  });
+});
