@@ -5,9 +5,10 @@ import { UserError } from '../blueprint/errors';
 import type { Blueprint, FileSystem } from '../blueprint/model';
 import { hydrate, parseShard } from '../runner/hydrate';
 import { progress } from '../runner/progress';
-import { parseDuration, systemClock } from '../runner/time';
+import { systemClock } from '../runner/time';
 import { blueprintOption, formatOption, type Io } from './io';
 import { loadModel } from './load';
+import { deadlineOf } from './runner-options';
 
 interface HydrateFlags {
   blueprint?: string;
@@ -59,8 +60,7 @@ export function registerHydrate(program: Command, io: Io, done: (code: number) =
       const parallel = Number(flags.parallel);
       const batch = Number(flags.batch);
       if (!Number.isInteger(parallel) || parallel < 1 || !Number.isInteger(batch) || batch < 1) throw new UserError('--parallel and --batch take whole numbers of at least 1');
-      const timeout = parseDuration(flags.timeout);
-      if (timeout === undefined) throw new UserError(`--timeout '${flags.timeout}' is not a duration; write it like 90s, 30m or 2h`);
+      const deadline = deadlineOf(flags.timeout);
       const fs = flags.path.length ? (flags.fileSystem ? pickFileSystem(model, flags.fileSystem) : undefined) : pickFileSystem(model, flags.fileSystem);
       const roots = flags.path.length
         ? flags.path.map((p) => {
@@ -82,7 +82,7 @@ export function registerHydrate(program: Command, io: Io, done: (code: number) =
           journalFile: join(flags.journal, `hydrate-${model.name}-${fs?.key ?? 'paths'}-${shard.index}of${shard.count}.log`),
           lfs,
           pollMs: systemClock().pollMs,
-          deadline: Date.now() + timeout,
+          deadline,
           say: p.say,
         });
       } catch (err) {

@@ -27,7 +27,7 @@ export function registerReplicateExisting(program: Command, io: Io, done: (code:
       const p = progress(io, flags.format);
       const result = await replicateExisting(model, {
         wait: !!flags.wait,
-        deadline: deadlineOf({ timeout: flags.timeout, journal: flags.journal, format: flags.format }),
+        deadline: deadlineOf(flags.timeout),
         journal: Journal.open(flags.journal, model.name),
         clock: systemClock(),
         clientsFor: (site) => clientsFor(model, site),

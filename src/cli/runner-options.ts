@@ -25,10 +25,10 @@ export function addRunnerOptions(cmd: Command, { wait = true }: { wait?: boolean
   return cmd;
 }
 
-/** The deadline of --timeout, checked; a bad value or an unknown --site is a user error (exit 2). */
-export function deadlineOf(flags: RunnerFlags): number {
-  const ms = parseDuration(flags.timeout ?? '6h');
-  if (ms === undefined) throw new UserError(`--timeout '${flags.timeout}' is not a duration; write it like 90s, 30m or 2h`);
+/** The deadline of a --timeout value, checked; a bad value is a user error (exit 2). */
+export function deadlineOf(timeout: string): number {
+  const ms = parseDuration(timeout);
+  if (ms === undefined) throw new UserError(`--timeout '${timeout}' is not a duration; write it like 90s, 30m or 2h`);
   return Date.now() + ms;
 }
 
@@ -48,7 +48,7 @@ export async function operationOptions(model: Blueprint, flags: RunnerFlags, p: 
   return {
     site: flags.site,
     wait: !!flags.wait,
-    deadline: deadlineOf(flags),
+    deadline: deadlineOf(flags.timeout ?? '6h'),
     report: flags.report,
     journal: Journal.open(flags.journal, model.name),
     clock: systemClock(),

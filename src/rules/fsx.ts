@@ -1,7 +1,6 @@
 import { isScratch, type FileSystem } from '../blueprint/model';
 import { hit, perFileSystem, type Rule, type RuleHit } from './rule';
 
-const perFs = perFileSystem;
 const at = (fs: FileSystem, ...rest: string[]) => [...fs.path, ...rest];
 
 /** Per-unit storage throughput (MB/s/TiB) each persistent deployment/storage type takes. */
@@ -30,7 +29,7 @@ export const fsxRules: Rule[] = [
     id: 'FSX001',
     severity: 'error',
     summary: 'The storage type does not exist for the deployment type (HDD: PERSISTENT_1 only; INTELLIGENT_TIERING: PERSISTENT_2 only).',
-    check: perFs((fs) => {
+    check: perFileSystem((fs) => {
       if (fs.storageType === 'HDD' && fs.deploymentType !== 'PERSISTENT_1') return [hit(at(fs, 'storageType'), `HDD storage is only for PERSISTENT_1; ${fs.deploymentType} takes SSD`)];
       if (fs.storageType === 'INTELLIGENT_TIERING' && fs.deploymentType !== 'PERSISTENT_2')
         return [hit(at(fs, 'storageType'), `INTELLIGENT_TIERING is only for PERSISTENT_2; ${fs.deploymentType} takes SSD`)];
@@ -41,7 +40,7 @@ export const fsxRules: Rule[] = [
     id: 'FSX002',
     severity: 'error',
     summary: 'storageCapacity is missing (SSD, HDD) or set where storage grows by itself (INTELLIGENT_TIERING).',
-    check: perFs((fs) => {
+    check: perFileSystem((fs) => {
       if (fs.storageType === 'INTELLIGENT_TIERING')
         return fs.storageCapacity === undefined ? [] : [hit(at(fs, 'storageCapacity'), 'INTELLIGENT_TIERING storage grows and shrinks by itself; remove storageCapacity and set throughputCapacity')];
       return fs.storageCapacity === undefined ? [hit(fs.path, `missing 'storageCapacity' (GiB); ${capacitySteps(fs)?.words ?? 'see lustreform rules'}`)] : [];
@@ -51,7 +50,7 @@ export const fsxRules: Rule[] = [
     id: 'FSX003',
     severity: 'error',
     summary: 'storageCapacity is not a step the deployment and storage type take (SCRATCH_1: 1200, 2400, n*3600; SSD: 1200, n*2400; HDD: n*6000 or n*1800).',
-    check: perFs((fs) => {
+    check: perFileSystem((fs) => {
       const steps = capacitySteps(fs);
       if (!steps || fs.storageCapacity === undefined || fs.storageType === 'INTELLIGENT_TIERING' || steps.ok(fs.storageCapacity)) return [];
       const kind = fs.storageType === 'SSD' || fs.deploymentType === 'SCRATCH_1' ? fs.deploymentType : `${fs.deploymentType} ${fs.storageType}`;
@@ -62,7 +61,7 @@ export const fsxRules: Rule[] = [
     id: 'FSX004',
     severity: 'error',
     summary: 'Per-unit throughput is missing on a persistent type, set on scratch or INTELLIGENT_TIERING, or not one of the values the type takes.',
-    check: perFs((fs) => {
+    check: perFileSystem((fs) => {
       const p = at(fs, 'throughput');
       if (isScratch(fs)) return fs.throughput === undefined ? [] : [hit(p, `${fs.deploymentType} has no per-unit throughput setting; remove 'throughput'`)];
       if (fs.storageType === 'INTELLIGENT_TIERING')
@@ -77,7 +76,7 @@ export const fsxRules: Rule[] = [
     id: 'FSX005',
     severity: 'error',
     summary: 'HDD needs driveCache (NONE or READ); other storage types take none.',
-    check: perFs((fs) => {
+    check: perFileSystem((fs) => {
       if (fs.storageType === 'HDD') return fs.driveCache ? [] : [hit(fs.path, "HDD storage needs 'driveCache: NONE' or 'driveCache: READ'")];
       return fs.driveCache ? [hit(at(fs, 'driveCache'), `a drive cache is only for HDD storage; remove it (storage is ${fs.storageType})`)] : [];
     }),
@@ -86,7 +85,7 @@ export const fsxRules: Rule[] = [
     id: 'FSX006',
     severity: 'error',
     summary: 'INTELLIGENT_TIERING settings: throughputCapacity a multiple of 4000 up to 2,000,000, a readCache, sizeGiB only and always with USER_PROVISIONED; none of them elsewhere; no S3 repositories.',
-    check: perFs((fs) => {
+    check: perFileSystem((fs) => {
       const out: RuleHit[] = [];
       if (fs.storageType !== 'INTELLIGENT_TIERING') {
         if (fs.throughputCapacity !== undefined) out.push(hit(at(fs, 'throughputCapacity'), "throughputCapacity is only for INTELLIGENT_TIERING; use 'throughput' (MB/s/TiB)"));
@@ -112,7 +111,7 @@ export const fsxRules: Rule[] = [
     id: 'FSX007',
     severity: 'error',
     summary: 'A KMS key on a scratch file system (scratch always uses the FSx service key).',
-    check: perFs((fs) =>
+    check: perFileSystem((fs) =>
       isScratch(fs) && fs.kmsKeyArn ? [hit(at(fs, 'kmsKeyArn'), `${fs.deploymentType} is always encrypted with the FSx service key; remove kmsKeyArn or use a PERSISTENT type`)] : [],
     ),
   },
@@ -120,7 +119,7 @@ export const fsxRules: Rule[] = [
     id: 'FSX008',
     severity: 'error',
     summary: 'The Lustre version does not run on the deployment type (2.10: not PERSISTENT_2; 2.12: not PERSISTENT_2 with metadata configuration).',
-    check: perFs((fs) => {
+    check: perFileSystem((fs) => {
       if (fs.deploymentType !== 'PERSISTENT_2') return [];
       if (fs.lustreVersion === '2.10') return [hit(at(fs, 'lustreVersion'), 'PERSISTENT_2 runs Lustre 2.12 or 2.15; use "2.15"')];
       if (fs.lustreVersion === '2.12' && fs.metadata) return [hit(at(fs, 'lustreVersion'), 'PERSISTENT_2 with a metadata configuration runs Lustre 2.15 only; use "2.15"')];
@@ -131,7 +130,7 @@ export const fsxRules: Rule[] = [
     id: 'FSX009',
     severity: 'error',
     summary: 'Metadata configuration: PERSISTENT_2 only; iops only and always with USER_PROVISIONED, from the allowed steps; INTELLIGENT_TIERING needs USER_PROVISIONED with 6000 or 12000.',
-    check: perFs((fs) => {
+    check: perFileSystem((fs) => {
       const md = fs.metadata;
       if (!md) return [];
       const p = at(fs, 'metadata');
@@ -150,7 +149,7 @@ export const fsxRules: Rule[] = [
     id: 'FSX010',
     severity: 'error',
     summary: 'EFA needs PERSISTENT_2 with a metadata configuration.',
-    check: perFs((fs) =>
+    check: perFileSystem((fs) =>
       fs.efa && (fs.deploymentType !== 'PERSISTENT_2' || !fs.metadata)
         ? [hit(at(fs, 'efa'), "EFA needs deploymentType PERSISTENT_2 and a 'metadata' configuration")]
         : [],

@@ -1,8 +1,7 @@
 import { sameAccount, type FileSystem, type Repository } from '../blueprint/model';
 import { hit, pairs, perFileSystem, type Rule, type RuleHit } from './rule';
 
-const perFs = perFileSystem;
-const perRepo = (check: (r: Repository, fs: FileSystem) => RuleHit[]) => perFs((fs) => fs.repositories.flatMap((r) => check(r, fs)));
+const perRepo = (check: (r: Repository, fs: FileSystem) => RuleHit[]) => perFileSystem((fs) => fs.repositories.flatMap((r) => check(r, fs)));
 
 /** `/a/b/` -> `/a/b`; `/` stays `/`. */
 export const normalizeFsPath = (p: string): string => (p === '/' ? '/' : p.replace(/\/+$/, ''));
@@ -15,7 +14,7 @@ export const repositoryRules: Rule[] = [
     id: 'DRA001',
     severity: 'error',
     summary: 'Repositories (data repository associations) on SCRATCH_1, which cannot have them.',
-    check: perFs((fs) =>
+    check: perFileSystem((fs) =>
       fs.deploymentType === 'SCRATCH_1' && fs.repositories.length > 0
         ? [hit([...fs.path, 'repositories'], 'SCRATCH_1 cannot have data repository associations; use SCRATCH_2, PERSISTENT_1 or PERSISTENT_2')]
         : [],
@@ -25,7 +24,7 @@ export const repositoryRules: Rule[] = [
     id: 'DRA002',
     severity: 'error',
     summary: 'Repositories on Lustre 2.10, which has no data repository associations (2.12 or 2.15 needed).',
-    check: perFs((fs) =>
+    check: perFileSystem((fs) =>
       fs.lustreVersion === '2.10' && fs.repositories.length > 0
         ? [hit([...fs.path, 'lustreVersion'], 'data repository associations need Lustre 2.12 or 2.15; set lustreVersion: "2.15"')]
         : [],
@@ -35,7 +34,7 @@ export const repositoryRules: Rule[] = [
     id: 'DRA003',
     severity: 'error',
     summary: 'More than 8 repositories on one file system.',
-    check: perFs((fs) =>
+    check: perFileSystem((fs) =>
       fs.repositories.length > 8 ? [hit([...fs.path, 'repositories', 8], `a file system takes at most 8 data repository associations; this one has ${fs.repositories.length}`)] : [],
     ),
   },
@@ -43,7 +42,7 @@ export const repositoryRules: Rule[] = [
     id: 'DRA004',
     severity: 'error',
     summary: 'Two repositories of one file system have the same or nested paths (/a and /a/b).',
-    check: perFs((fs) =>
+    check: perFileSystem((fs) =>
       [...pairs(fs.repositories.filter((r) => normalizeFsPath(r.fileSystemPath) !== '/'))].flatMap(([a, b]) => {
         const pa = normalizeFsPath(a.fileSystemPath);
         const pb = normalizeFsPath(b.fileSystemPath);
@@ -56,7 +55,7 @@ export const repositoryRules: Rule[] = [
     id: 'DRA005',
     severity: 'error',
     summary: 'A repository at / next to other repositories (/ must be the only one).',
-    check: perFs((fs) =>
+    check: perFileSystem((fs) =>
       fs.repositories.length > 1
         ? fs.repositories.filter((r) => normalizeFsPath(r.fileSystemPath) === '/').map((r) => hit([...r.path, 'path'], "'/' links the whole file system, so it must be the only repository; use a sub-path like /data"))
         : [],
@@ -66,7 +65,7 @@ export const repositoryRules: Rule[] = [
     id: 'DRA006',
     severity: 'error',
     summary: 'Two repositories of one file system overlap in S3 (same bucket, one prefix inside the other; the bucket root overlaps all).',
-    check: perFs((fs) =>
+    check: perFileSystem((fs) =>
       [...pairs(fs.repositories)]
         .filter(([a, b]) => a.bucket === b.bucket && overlaps(a.prefix, b.prefix))
         .map(([a, b]) => hit([...b.path, 'prefix'], `${s3Uri(b)} overlaps ${s3Uri(a)}; repositories of one file system need disjoint S3 prefixes`)),
