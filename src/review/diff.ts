@@ -1,17 +1,24 @@
 /**
  * `lustreform diff BASE HEAD`: two blueprints synthesized and compared resource by resource.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync, readdirSync } from 'node:fs';
 import type { Blueprint } from '../blueprint/model';
 import { buildApp } from '../stacks/app';
-import { consequence, DATA_BEARING, forcesReplacement } from './destructive';
+import { consequence, dangerOf, forcesReplacement } from './destructive';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type Resources = Map<string, { stack: string; type: string; name: string; config: Record<string, any> }>;
+
+/** One changed value: its path inside the resource (`rule[0].lifecycle.delete_after`), before and after. */
+export interface LeafChange {
+  attribute: string;
+  before: string;
+  after: string;
+  forcesReplacement: boolean;
+}
 
 export interface ResourceChange {
   stack: string;
@@ -19,24 +26,52 @@ export interface ResourceChange {
   type: string;
   name: string;
   action: 'create' | 'delete' | 'update' | 'replace';
-  changes: { attribute: string; before: string; after: string; forcesReplacement: boolean }[];
+  changes: LeafChange[];
+  /** A replacement, a delete of a data-bearing resource, or an update that cuts protection. */
   destructive: boolean;
   consequence?: string;
 }
 
-const strip = (x: any): any => (Array.isArray(x) ? x.map(strip) : x && typeof x === 'object' ? Object.fromEntries(Object.entries(x).filter(([k]) => k !== '//').map(([k, v]) => [k, strip(v)])) : x);
-const show = (v: unknown) => (v === undefined ? '(unset)' : JSON.stringify(v).slice(0, 120));
+/** Configuration that is not the resource's own: cdktf metadata, and `depends_on`, which only orders. */
+const META = new Set(['//', 'depends_on']);
+const strip = (x: any): any => (Array.isArray(x) ? x.map(strip) : x && typeof x === 'object' ? Object.fromEntries(Object.entries(x).filter(([k]) => !META.has(k)).map(([k, v]) => [k, strip(v)])) : x);
+const show = (v: unknown) => (v === undefined ? '(unset)' : JSON.stringify(v));
 
-/** Every resource of a synthesized blueprint, keyed `<stack>/<type>.<name>`. */
-export function synthesizedResources(model: Blueprint): Resources {
+/** A JSON document held in a string (a policy), parsed so it compares statement by statement. */
+function document(v: unknown): unknown {
+  if (typeof v !== 'string' || !/^\s*[[{]/.test(v)) return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+/** Every leaf that differs between two values, deep through blocks, lists and policy documents. */
+export function changedLeaves(before: unknown, after: unknown, path = ''): { path: string; before: unknown; after: unknown }[] {
+  const b = document(before);
+  const a = document(after);
+  const container = (x: unknown) => x !== null && typeof x === 'object';
+  if (container(b) && container(a) && Array.isArray(b) === Array.isArray(a)) {
+    const keys = Array.isArray(b) ? Array.from({ length: Math.max(b.length, (a as unknown[]).length) }, (_, i) => i) : [...new Set([...Object.keys(b as object), ...Object.keys(a as object)])].sort();
+    return keys.flatMap((k) => changedLeaves((b as any)[k], (a as any)[k], typeof k === 'number' ? `${path}[${k}]` : path ? `${path}.${k}` : k));
+  }
+  return JSON.stringify(b) === JSON.stringify(a) ? [] : [{ path, before: b, after: a }];
+}
+
+/** Every resource and data source of a synthesized blueprint, keyed `<stack>/<address>`; none for no blueprint. */
+export function synthesizedResources(model: Blueprint | undefined): Resources {
+  const out: Resources = new Map();
+  if (!model) return out;
   const dir = mkdtempSync(join(tmpdir(), 'lustreform-diff-'));
   try {
     buildApp(model, { outdir: dir }).synth();
-    const out: Resources = new Map();
     for (const stack of readdirSync(join(dir, 'stacks'))) {
       const json = JSON.parse(readFileSync(join(dir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
-      for (const [type, byName] of Object.entries<Record<string, any>>(json.resource ?? {})) {
-        for (const [name, config] of Object.entries(byName)) out.set(`${stack}/${type}.${name}`, { stack, type, name, config: strip(config) });
+      for (const [prefix, blocks] of [['', json.resource], ['data.', json.data]] as const) {
+        for (const [type, byName] of Object.entries<Record<string, any>>(blocks ?? {})) {
+          for (const [name, config] of Object.entries(byName)) out.set(`${stack}/${prefix}${type}.${name}`, { stack, type: `${prefix}${type}`, name, config });
+        }
       }
     }
     return out;
@@ -48,32 +83,34 @@ export function synthesizedResources(model: Blueprint): Resources {
 /** Resource-by-resource changes from `base` to `head`, destructive ones first. */
 export function diffResources(base: Resources, head: Resources): ResourceChange[] {
   const changes: ResourceChange[] = [];
+  const address = (r: { type: string; name: string }) => `${r.type}.${r.name}`;
   for (const [key, r] of head) {
     const before = base.get(key);
     if (!before) {
-      changes.push({ stack: r.stack, address: `${r.type}.${r.name}`, type: r.type, name: r.name, action: 'create', changes: [], destructive: false });
+      changes.push({ stack: r.stack, address: address(r), type: r.type, name: r.name, action: 'create', changes: [], destructive: false });
       continue;
     }
-    const attrs = [...new Set([...Object.keys(before.config), ...Object.keys(r.config)])].filter((a) => JSON.stringify(before.config[a]) !== JSON.stringify(r.config[a]));
-    if (!attrs.length) continue;
-    const list = attrs.map((a) => ({ attribute: a, before: show(before.config[a]), after: show(r.config[a]), forcesReplacement: forcesReplacement(r.type, a, before.config[a], r.config[a], r.config) }));
-    const replaced = list.some((c) => c.forcesReplacement);
-    changes.push({ stack: r.stack, address: `${r.type}.${r.name}`, type: r.type, name: r.name, action: replaced ? 'replace' : 'update', changes: list, destructive: replaced && DATA_BEARING.has(r.type), consequence: replaced ? consequence(r.type, r.name, true) : undefined });
+    const leaves = changedLeaves(strip(before.config), strip(r.config));
+    if (!leaves.length) continue;
+    const top = (path: string) => path.split(/[.[]/)[0];
+    const forces = (attr: string) => forcesReplacement(r.type, attr, before.config[attr], r.config[attr], r.config);
+    const list = leaves.map((l) => ({ attribute: l.path, before: show(l.before), after: show(l.after), forcesReplacement: forces(top(l.path)) }));
+    const action = list.some((c) => c.forcesReplacement) ? 'replace' : 'update';
+    const danger = dangerOf({ type: r.type, name: r.name, kind: action, before: before.config, after: r.config });
+    const consequenceText = danger ?? (action === 'replace' ? consequence(r.type, r.name, true) : undefined);
+    changes.push({ stack: r.stack, address: address(r), type: r.type, name: r.name, action, changes: list, destructive: action === 'replace' || danger !== undefined, consequence: consequenceText });
   }
   for (const [key, r] of base) {
-    if (!head.has(key)) changes.push({ stack: r.stack, address: `${r.type}.${r.name}`, type: r.type, name: r.name, action: 'delete', changes: [], destructive: DATA_BEARING.has(r.type), consequence: consequence(r.type, r.name, false) });
+    if (head.has(key)) continue;
+    const danger = dangerOf({ type: r.type, name: r.name, kind: 'delete', before: r.config });
+    changes.push({ stack: r.stack, address: address(r), type: r.type, name: r.name, action: 'delete', changes: [], destructive: danger !== undefined, consequence: danger ?? consequence(r.type, r.name, false) });
   }
   const order = { replace: 0, delete: 1, update: 2, create: 3 };
   return changes.sort((a, b) => Number(b.destructive) - Number(a.destructive) || order[a.action] - order[b.action] || a.stack.localeCompare(b.stack) || a.address.localeCompare(b.address));
 }
 
-/** The blueprint file as it was at a git ref, written to a temporary file. */
-export function blueprintAtRef(ref: string, file: string): string {
-  const text = execFileSync('git', ['show', `${ref}:${file.replace(/^\.\//, '')}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const out = join(mkdtempSync(join(tmpdir(), 'lustreform-ref-')), file.split('/').pop()!);
-  writeFileSync(out, text);
-  return out;
-}
+/** A Markdown table row; pipes inside cells are escaped. */
+const cells = (...values: string[]) => `| ${values.map((v) => v.replace(/\|/g, '\\|')).join(' | ')} |`;
 
 export function diffMarkdown(changes: ResourceChange[], base: string, head: string): string {
   const destructive = changes.filter((c) => c.destructive);
@@ -82,12 +119,15 @@ export function diffMarkdown(changes: ResourceChange[], base: string, head: stri
   const count = (a: string) => changes.filter((c) => c.action === a).length;
   lines.push(`${count('create')} to create, ${count('update')} to update in place, ${count('replace')} to replace, ${count('delete')} to delete.`, '');
   if (destructive.length) {
-    lines.push('### Destructive changes', '');
-    for (const c of destructive) lines.push(`- **${c.stack}** \`${c.address}\`: ${c.consequence}${c.changes.filter((x) => x.forcesReplacement).map((x) => ` (\`${x.attribute}\` ${x.before} -> ${x.after})`).join('')}`);
+    lines.push('### Destructive changes', '', '| stack | resource | action | what it means | because |', '| --- | --- | --- | --- | --- |');
+    for (const c of destructive) {
+      const because = c.changes.filter((x) => x.forcesReplacement || c.action !== 'replace').map((x) => `\`${x.attribute}\` ${x.before} -> ${x.after}`);
+      lines.push(cells(c.stack, `\`${c.address}\``, c.action, c.consequence ?? '', because.join('<br>') || '-'));
+    }
     lines.push('');
   }
   lines.push('### All changes', '', '| stack | resource | action | attributes |', '| --- | --- | --- | --- |');
-  for (const c of changes) lines.push(`| ${c.stack} | \`${c.address}\` | ${c.action} | ${c.changes.map((x) => `\`${x.attribute}\`: ${x.before} -> ${x.after}${x.forcesReplacement ? ' (forces replacement)' : ''}`).join('<br>').replace(/\|/g, '\\|') || '-'} |`);
+  for (const c of changes) lines.push(cells(c.stack, `\`${c.address}\``, c.action, c.changes.map((x) => `\`${x.attribute}\`: ${x.before} -> ${x.after}${x.forcesReplacement ? ' (forces replacement)' : ''}`).join('<br>') || '-'));
   lines.push('');
   return lines.join('\n');
 }

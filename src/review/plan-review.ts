@@ -4,8 +4,9 @@
  * apply, and every change folded away. Stays under GitHub's comment size.
  */
 import { basename } from 'node:path';
+import { pathToString } from '../blueprint/findings';
 import type { Blueprint } from '../blueprint/model';
-import { consequence, DATA_BEARING } from './destructive';
+import { dangerOf as changeDanger } from './destructive';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export interface PlanFile {
@@ -19,12 +20,15 @@ export interface PlannedChange {
   type: string;
   actions: string[];
   kind: 'create' | 'update' | 'delete' | 'replace' | 'no-op' | 'read';
+  /** For a replacement: the attributes whose change forces it (the plan's replace_paths). */
+  replacedBecause?: string[];
 }
 
 export interface Danger {
   stack: string;
   address: string;
   reason: string;
+  replacedBecause?: string[];
   allowedBy?: string;
 }
 
@@ -39,39 +43,33 @@ const kindOf = (actions: string[]): PlannedChange['kind'] => {
 /** The stack a plan file belongs to: its file name without .json / .plan.json / .tfplan.json. */
 export const stackOfFile = (file: string): string => basename(file).replace(/(\.tfplan|\.plan)?\.json$/, '');
 
+/** The attribute paths whose change forces a replacement, from the plan's `replace_paths`. */
+export function replacedBecause(rc: any): string[] | undefined {
+  if (kindOf(rc.change?.actions ?? []) !== 'replace') return undefined;
+  const paths: unknown[] = Array.isArray(rc.change?.replace_paths) ? rc.change.replace_paths : [];
+  return [...new Set(paths.filter(Array.isArray).map((p) => pathToString(p as (string | number)[])))];
+}
+
+/** "because deployment_type changes", "because a and b change", or '' when the plan does not say. */
+export function becauseText(paths: string[] | undefined): string {
+  if (!paths?.length) return '';
+  const names = paths.map((p) => `\`${p}\``);
+  return `replaced because ${names.length === 1 ? `${names[0]} changes` : `${names.slice(0, -1).join(', ')} and ${names.at(-1)} change`}`;
+}
+
 export function changesOf(files: PlanFile[]): PlannedChange[] {
   return files.flatMap(({ stack, plan }) =>
     (plan.resource_changes ?? [])
       .filter((rc: any) => rc.mode !== 'data')
-      .map((rc: any) => ({ stack, address: rc.address, type: rc.type, actions: rc.change?.actions ?? [], kind: kindOf(rc.change?.actions ?? []) })),
+      .map((rc: any) => ({ stack, address: rc.address, type: rc.type, actions: rc.change?.actions ?? [], kind: kindOf(rc.change?.actions ?? []), replacedBecause: replacedBecause(rc) })),
   );
 }
 
-const first = (x: any) => (Array.isArray(x) ? x[0] : x);
-const deleteAfters = (plan: any): number[] => (plan?.rule ?? []).flatMap((r: any) => [first(r.lifecycle)?.delete_after, ...(r.copy_action ?? []).map((c: any) => first(c.lifecycle)?.delete_after)]).filter((d: any) => typeof d === 'number');
-
 /** Why a planned change is dangerous, or undefined. */
 export function dangerOf(rc: any): string | undefined {
-  const actions: string[] = rc.change?.actions ?? [];
-  const kind = kindOf(actions);
-  const name = rc.name ?? rc.address;
-  if ((kind === 'delete' || kind === 'replace') && DATA_BEARING.has(rc.type)) return consequence(rc.type, name, kind === 'replace');
-  if (kind !== 'update') return undefined;
-  const before = rc.change?.before ?? {};
-  const after = rc.change?.after ?? {};
-  if (rc.type === 'aws_s3_bucket_versioning' && first(before.versioning_configuration)?.status === 'Enabled' && first(after.versioning_configuration)?.status !== 'Enabled') {
-    return `versioning of ${name} is suspended: replication stops and deleted or overwritten objects can no longer be recovered`;
-  }
-  if (rc.type === 'aws_backup_vault_lock_configuration') return `the vault lock ${name} changes: retention protection of its recovery points changes`;
-  if (rc.type === 'aws_backup_plan') {
-    const b = deleteAfters(before);
-    const a = deleteAfters(after);
-    if (a.some((d, i) => b[i] !== undefined && d < b[i])) return `backup plan ${name} keeps recovery points shorter (${b.join('/')} -> ${a.join('/')} days)`;
-  }
-  if (rc.type === 'aws_fsx_lustre_file_system' && typeof before.automatic_backup_retention_days === 'number' && (after.automatic_backup_retention_days ?? 0) < before.automatic_backup_retention_days) {
-    return `file system ${name} keeps automatic backups shorter (${before.automatic_backup_retention_days} -> ${after.automatic_backup_retention_days ?? 0} days)`;
-  }
-  return undefined;
+  const kind = kindOf(rc.change?.actions ?? []);
+  if (kind === 'no-op' || kind === 'read') return undefined;
+  return changeDanger({ type: rc.type, name: rc.name ?? rc.address, kind, before: rc.change?.before, after: rc.change?.after });
 }
 
 /** `*` matches any run of characters, `?` one; a pattern matches an address or `<stack>/<address>`. */
@@ -87,7 +85,7 @@ export function dangers(files: PlanFile[], allow: string[]): Danger[] {
       const reason = dangerOf(rc);
       if (!reason) return [];
       const allowedBy = allow.find((p) => globMatch(p, rc.address) || globMatch(p, `${stack}/${rc.address}`));
-      return [{ stack, address: rc.address, reason, allowedBy }];
+      return [{ stack, address: rc.address, reason, replacedBecause: replacedBecause(rc), allowedBy }];
     }),
   );
 }
@@ -106,26 +104,51 @@ export function runnerActions(model: Blueprint | undefined, changes: PlannedChan
   return out;
 }
 
-export function reviewMarkdown(files: PlanFile[], allow: string[], model?: Blueprint): { markdown: string; blocked: boolean } {
-  const changes = changesOf(files);
+/** The review as data: what `--format json` prints and the Markdown renders. */
+export interface Review {
+  blocked: boolean;
+  stacks: { stack: string; create: number; update: number; delete: number; replace: number }[];
+  dangers: Danger[];
+  runnerSteps: string[];
+  changes: PlannedChange[];
+}
+
+export function review(files: PlanFile[], allow: string[], model?: Blueprint): Review {
+  const all = changesOf(files);
   const found = dangers(files, allow);
-  const blocked = found.some((d) => !d.allowedBy);
-  const count = (stack: string, kind: string) => changes.filter((c) => c.stack === stack && c.kind === kind).length;
+  const count = (stack: string, kind: string) => all.filter((c) => c.stack === stack && c.kind === kind).length;
+  return {
+    blocked: found.some((d) => !d.allowedBy),
+    stacks: files.map((f) => ({ stack: f.stack, create: count(f.stack, 'create'), update: count(f.stack, 'update'), delete: count(f.stack, 'delete'), replace: count(f.stack, 'replace') })),
+    dangers: found,
+    runnerSteps: runnerActions(model, all),
+    changes: all.filter((c) => c.kind !== 'no-op' && c.kind !== 'read'),
+  };
+}
+
+/** The `--allow` arguments that would let exactly these dangers through. */
+export const allowArguments = (blocked: Danger[]): string => blocked.map((d) => `--allow '${d.stack}/${d.address}'`).join(' ');
+
+export function reviewMarkdown(files: PlanFile[], allow: string[], model?: Blueprint): { markdown: string; blocked: boolean } {
+  const r = review(files, allow, model);
+  const found = r.dangers;
   const head: string[] = ['## lustreform review', ''];
   head.push('| stack | + create | ~ update | - delete | +/- replace |', '| --- | --- | --- | --- | --- |');
-  for (const f of files) head.push(`| ${f.stack} | ${count(f.stack, 'create')} | ${count(f.stack, 'update')} | ${count(f.stack, 'delete')} | ${count(f.stack, 'replace')} |`);
+  for (const s of r.stacks) head.push(`| ${s.stack} | ${s.create} | ${s.update} | ${s.delete} | ${s.replace} |`);
   head.push('');
   if (found.length) {
-    head.push(`### :warning: Dangerous changes (${found.length}${blocked ? ', not allowed' : ', all allowed'})`, '');
-    for (const d of found) head.push(`- **${d.stack}** \`${d.address}\`: ${d.reason}${d.allowedBy ? ` _(allowed by \`--allow ${d.allowedBy}\`)_` : ''}`);
-    if (blocked) head.push('', 'If intended, rerun the review with `--allow <address-glob>` for each, e.g. `--allow "aws_fsx_lustre_file_system.work"`.');
+    head.push(`### :warning: Dangerous changes (${found.length}${r.blocked ? ', not allowed' : ', all allowed'})`, '');
+    for (const d of found) {
+      const because = becauseText(d.replacedBecause);
+      head.push(`- **${d.stack}** \`${d.address}\`: ${d.reason}${because ? ` (${because})` : ''}${d.allowedBy ? ` _(allowed by \`--allow ${d.allowedBy}\`)_` : ''}`);
+    }
+    if (r.blocked) head.push('', `If intended, rerun the review with: \`${allowArguments(found.filter((d) => !d.allowedBy))}\``);
     head.push('');
   } else {
     head.push('No dangerous changes.', '');
   }
-  const actions = runnerActions(model, changes);
-  if (actions.length) head.push('### Runner steps', '', ...actions.map((a) => `- ${a}`), '');
-  const rows = changes.filter((c) => c.kind !== 'no-op' && c.kind !== 'read').map((c) => `| ${c.stack} | \`${c.address}\` | ${c.kind} |`);
+  if (r.runnerSteps.length) head.push('### Runner steps', '', ...r.runnerSteps.map((a) => `- ${a}`), '');
+  const rows = r.changes.map((c) => `| ${c.stack} | \`${c.address}\` | ${c.kind}${c.replacedBecause?.length ? ` (${becauseText(c.replacedBecause)})` : ''} |`);
   const open = [`<details><summary>All changes (${rows.length})</summary>`, '', '| stack | resource | action |', '| --- | --- | --- |'];
   const close = ['', '</details>', ''];
   const budget = COMMENT_LIMIT - head.join('\n').length - open.join('\n').length - close.join('\n').length - 200;
@@ -137,5 +160,5 @@ export function reviewMarkdown(files: PlanFile[], allow: string[], model?: Bluep
     used += r.length + 1;
   }
   if (shown.length < rows.length) shown.push(`| ... | ${rows.length - shown.length} more changes not shown (comment size limit); see the plan files | |`);
-  return { markdown: [...head, ...open, ...shown, ...close].join('\n'), blocked };
+  return { markdown: [...head, ...open, ...shown, ...close].join('\n'), blocked: r.blocked };
 }

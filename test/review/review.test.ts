@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COMMENT_LIMIT, globMatch } from '../../src/review/plan-review';
+import { becauseText, COMMENT_LIMIT, globMatch, replacedBecause } from '../../src/review/plan-review';
 import { example, ROOT } from '../helpers/blueprints';
 import { run } from '../helpers/cli';
 
@@ -10,9 +10,9 @@ const DANGEROUS = ['climate-primary-storage.json', 'climate-primary-lustre.json'
 
 describe('lustreform review', () => {
   test('a harmless plan: counts, no danger, the runner steps, exit 0', async () => {
-    const r = await run('review', plan('harmless.json'), '-b', example('multi-site-dr.yaml'));
+    const r = await run('review', plan('harmless/climate-primary-lustre.json'), '-b', example('multi-site-dr.yaml'));
     expect(r.code).toBe(0);
-    expect(r.out).toContain('| harmless | 1 | 2 | 0 | 0 |');
+    expect(r.out).toContain('| climate-primary-lustre | 1 | 2 | 0 | 0 |');
     expect(r.out).toContain('No dangerous changes.');
     expect(r.out).toContain('after apply: `lustreform import -b <blueprint> --wait`');
     expect(r.out).toContain('<details><summary>All changes (3)</summary>');
@@ -23,7 +23,7 @@ describe('lustreform review', () => {
     expect(r.code).toBe(3);
     const danger = r.out.slice(r.out.indexOf('### :warning:'), r.out.indexOf('### Runner steps'));
     expect(danger).toContain('Dangerous changes (7, not allowed)');
-    expect(danger).toContain('`aws_fsx_lustre_file_system.work`: file system work is replaced: data on it that is not exported to S3 is lost');
+    expect(danger).toContain('`aws_fsx_lustre_file_system.work`: file system work is replaced: data on it that is not exported to S3 is lost, and clients must remount (new DNS name) (replaced because `storage_capacity` changes)');
     expect(danger).toContain('`aws_fsx_data_repository_association.work_ExtData`: the link work_ExtData between a file system path and S3 is replaced');
     expect(danger).toContain('`aws_s3_bucket.scratch`: bucket scratch is deleted');
     expect(danger).toContain('versioning of output is suspended');
@@ -33,6 +33,35 @@ describe('lustreform review', () => {
     expect(danger).not.toContain('aws_s3_bucket.input`');
     expect(r.out).toContain('before apply: `lustreform export -b <blueprint> --wait`');
     expect(r.out).toContain('| climate-primary-lustre | 0 | 0 | 0 | 2 |');
+    expect(r.out).toContain("If intended, rerun the review with: `--allow 'climate-primary-storage/aws_s3_bucket_versioning.output' --allow 'climate-primary-storage/aws_s3_bucket.scratch'");
+    expect(r.out).toContain("--allow 'climate-primary-lustre/aws_fsx_lustre_file_system.work'");
+    expect(r.out).toContain('| climate-primary-lustre | `aws_fsx_data_repository_association.work_ExtData` | replace (replaced because `file_system_path` changes) |');
+  });
+
+  test('--format json: dangers with the attributes that force each replacement, counts, runner steps', async () => {
+    const r = await run('review', ...DANGEROUS, '-b', example('multi-site-dr.yaml'), '--format', 'json');
+    expect(r.code).toBe(3);
+    const json = JSON.parse(r.out);
+    expect(json.blocked).toBe(true);
+    expect(json.dangers).toContainEqual(expect.objectContaining({ stack: 'climate-primary-lustre', address: 'aws_fsx_lustre_file_system.work', replacedBecause: ['storage_capacity'] }));
+    expect(json.stacks).toContainEqual({ stack: 'climate-primary-lustre', create: 0, update: 0, delete: 0, replace: 2 });
+    expect(json.runnerSteps[0]).toContain('lustreform export');
+    expect(json.changes).toContainEqual(expect.objectContaining({ address: 'aws_fsx_data_repository_association.work_ExtData', kind: 'replace', replacedBecause: ['file_system_path'] }));
+  });
+
+  test('nested replace paths are named in full', () => {
+    expect(becauseText(replacedBecause({ change: { actions: ['delete', 'create'], replace_paths: [['rule', 0, 'lifecycle', 0, 'delete_after'], ['name']] } }))).toBe('replaced because `rule[0].lifecycle[0].delete_after` and `name` change');
+    expect(replacedBecause({ change: { actions: ['update'] } })).toBeUndefined();
+  });
+
+  test('a plan file not named after a stack is an error that names the expected form', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lustreform-plans-'));
+    writeFileSync(join(dir, 'plan.json'), readFileSync(plan('climate-primary-lustre.json')));
+    const r = await run('review', join(dir, 'plan.json'), '-b', example('multi-site-dr.yaml'));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("plan.json: a plan file must be named after its stack, <stack>.json (e.g. climate-primary-storage.json)");
+    expect(r.err).toContain("'plan' is not a stack of blueprint climate");
+    expect(r.out).toBe('');
   });
 
   test('--allow globs let intended dangers through; any left blocks', async () => {
@@ -47,16 +76,16 @@ describe('lustreform review', () => {
   test('stays under GitHub\'s comment size by folding', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lustreform-plans-'));
     const changes = Array.from({ length: 3000 }, (_, i) => ({ address: `aws_s3_bucket_policy.bucket_with_a_rather_long_name_${i}`, mode: 'managed', type: 'aws_s3_bucket_policy', name: `b${i}`, change: { actions: ['update'], before: {}, after: {} } }));
-    writeFileSync(join(dir, 'big.json'), JSON.stringify({ format_version: '1.2', resource_changes: changes }));
-    const r = await run('review', join(dir, 'big.json'));
+    writeFileSync(join(dir, 'quickstart-main-storage.json'), JSON.stringify({ format_version: '1.2', resource_changes: changes }));
+    const r = await run('review', join(dir, 'quickstart-main-storage.json'));
     expect(r.out.length).toBeLessThan(COMMENT_LIMIT + 1000);
     expect(r.out).toMatch(/\| \.\.\. \| \d+ more changes not shown/);
   });
 
   test('not a plan: one clear line, exit 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lustreform-plans-'));
-    writeFileSync(join(dir, 'x.json'), '{"resource": {}}');
-    const r = await run('review', join(dir, 'x.json'));
+    writeFileSync(join(dir, 'quickstart-main-storage.json'), '{"resource": {}}');
+    const r = await run('review', join(dir, 'quickstart-main-storage.json'));
     expect(r.code).toBe(2);
     expect(r.err).toContain('is not a terraform show -json plan');
   });

@@ -44,8 +44,68 @@ describe('lustreform diff', () => {
     expect(JSON.parse(up.out)).toEqual([expect.objectContaining({ address: 'aws_fsx_lustre_file_system.work', action: 'update', destructive: false })]);
     const down = await run('diff', ...files(grow, quickstart()));
     expect(down.out).toContain('### Destructive changes');
-    expect(down.out).toContain('`aws_fsx_lustre_file_system.work`: file system work is replaced: data on it that is not exported to S3 is lost');
-    expect(down.out).toContain('(`storage_capacity` 2400 -> 1200)');
+    expect(down.out).toContain('| quickstart-main-lustre | `aws_fsx_lustre_file_system.work` | replace | file system work is replaced: data on it that is not exported to S3 is lost, and clients must remount (new DNS name) | `storage_capacity` 2400 -> 1200 |');
+  });
+
+  test('nested values are compared deeply: a retention cut inside a backup rule and its copy show the changed leaves and are flagged', async () => {
+    const head = multiSite();
+    head.backupPlans.nightly.retentionDays = 14;
+    head.backupPlans.nightly.copyTo[0].retentionDays = 30;
+    const r = JSON.parse((await run('diff', ...files(multiSite(), head), '--format', 'json')).out);
+    const plan = r.find((c: { address: string }) => c.address === 'aws_backup_plan.nightly');
+    expect(plan).toMatchObject({ action: 'update', destructive: true, consequence: 'backup plan nightly keeps recovery points shorter (35/90 -> 14/30 days)' });
+    expect(plan.changes).toEqual([
+      { attribute: 'rule[0].copy_action[0].lifecycle.delete_after', before: '90', after: '30', forcesReplacement: false },
+      { attribute: 'rule[0].lifecycle.delete_after', before: '35', after: '14', forcesReplacement: false },
+    ]);
+    const md = (await run('diff', ...files(multiSite(), head))).out;
+    expect(md.slice(md.indexOf('### Destructive changes'), md.indexOf('### All changes'))).toContain('`rule[0].lifecycle.delete_after` 35 -> 14');
+  });
+
+  test('RTC turned off, versioning suspended and a vault lock change are dangers in words', async () => {
+    const head = quickstart();
+    head.buckets.output.versioning = false;
+    const versioning = JSON.parse((await run('diff', ...files(quickstart(), head), '--format', 'json')).out);
+    expect(versioning[0]).toMatchObject({ address: 'aws_s3_bucket_versioning.output', destructive: true, consequence: expect.stringContaining('versioning of output is suspended') });
+    expect(versioning[0].changes).toEqual([expect.objectContaining({ attribute: 'versioning_configuration.status', before: '"Enabled"', after: '"Suspended"' })]);
+
+    const rtc = multiSite();
+    rtc.replication[1].replicationTime = false;
+    rtc.backupPlans.nightly.vaultLock.maxRetentionDays = 400;
+    const r = JSON.parse((await run('diff', ...files(multiSite(), rtc), '--format', 'json')).out);
+    const byAddress = (a: string) => r.filter((c: { address: string }) => c.address === a);
+    expect(byAddress('aws_s3_bucket_replication_configuration.output')).toEqual([expect.objectContaining({ destructive: true, consequence: expect.stringMatching(/^Replication Time Control of output is turned off \(rule to-output-dr\)/) })]);
+    expect(byAddress('aws_s3_bucket_replication_configuration.output')[0].changes.map((c: { attribute: string }) => c.attribute)).toContain('rule[0].destination.replication_time');
+    expect(byAddress('aws_backup_vault_lock_configuration.primary')).toEqual([expect.objectContaining({ action: 'replace', destructive: true, consequence: expect.stringContaining('the vault lock primary is replaced') })]);
+  });
+
+  test('a policy document changes statement by statement, not as one cut string', async () => {
+    const head = multiSite();
+    head.archiveRestore[0].days = 3;
+    head.replication[0].prefix = 'ExtData/';
+    const r = JSON.parse((await run('diff', ...files(multiSite(), head), '--format', 'json')).out);
+    const leaves = r.flatMap((c: { address: string; changes: { attribute: string; after: string }[] }) => c.changes.map((l) => ({ address: c.address, ...l })));
+    const policy = leaves.filter((l: { address: string }) => /policy/.test(l.address));
+    expect(policy.length).toBeGreaterThan(0);
+    for (const l of leaves) expect(l.after.length + l.attribute.length).toBeLessThan(400);
+    expect(leaves).toContainEqual(expect.objectContaining({ address: 'aws_s3_bucket_replication_configuration.input', attribute: 'rule[0].filter.prefix', after: '"ExtData/"' }));
+  });
+
+  test('an EventBridge rule whose name changes is a replacement in the destructive table; depends_on is not an attribute', async () => {
+    // A second entry on the same bucket renames the first one's rule (<name>-restore-input-0).
+    const head = multiSite();
+    head.archiveRestore.push({ bucket: 'input', prefix: 'Other/' });
+    const r = JSON.parse((await run('diff', ...files(multiSite(), head), '--format', 'json')).out);
+    const rule = r.find((c: { type: string; action: string }) => c.type === 'aws_cloudwatch_event_rule' && c.action !== 'create');
+    expect(rule).toMatchObject({ action: 'replace', destructive: true, consequence: expect.stringContaining('is replaced: deleted, then created again') });
+    expect(rule.changes).toContainEqual(expect.objectContaining({ attribute: 'name', forcesReplacement: true }));
+    const md = (await run('diff', ...files(multiSite(), head))).out;
+    expect(md.slice(md.indexOf('### Destructive changes'), md.indexOf('### All changes'))).toContain(`\`${rule.address}\` | replace | the EventBridge rule`);
+
+    const resources = (dependsOn: string[]) => new Map([['s/aws_sqs_queue.q', { stack: 's', type: 'aws_sqs_queue', name: 'q', config: { name: 'q', depends_on: dependsOn } }]]);
+    const { diffResources, synthesizedResources } = await import('../../src/review/diff');
+    expect(diffResources(resources(['aws_s3_bucket.a']), resources(['aws_s3_bucket.b']))).toEqual([]);
+    expect(synthesizedResources(undefined).size).toBe(0);
   });
 
   test('a DRA path change and a bucket rename are replacements; a new bucket is a create', async () => {
@@ -79,7 +139,17 @@ describe('lustreform diff', () => {
       expect(r.code).toBe(0);
       expect(r.out).toContain('file system archive is replaced');
       expect(r.out).toContain('`file_system_type_version` "2.15" -> "2.12"');
-      expect((await run('diff', 'nope', 'HEAD', '--git', '-b', 'blueprint.yaml')).code).toBe(2);
+      const bad = await run('diff', 'nope', 'HEAD', '--git', '-b', 'blueprint.yaml');
+      expect(bad.code).toBe(2);
+      expect(bad.err).toContain("git ref 'nope' is not a commit in this repository");
+      // A blueprint new in the pull request: everything is created, exit 0.
+      writeFileSync(join(dir, 'new.yaml'), stringify(quickstart()));
+      git('-c', 'user.email=t@example.org', '-c', 'user.name=t', 'add', 'new.yaml');
+      git('-c', 'user.email=t@example.org', '-c', 'user.name=t', 'commit', '-qm', 'new');
+      const fresh = await run('diff', 'HEAD~1', 'HEAD', '--git', '-b', 'new.yaml');
+      expect(fresh.code).toBe(0);
+      expect(fresh.out).toContain('## lustreform diff: HEAD~1 (no blueprint there) -> HEAD');
+      expect(fresh.out).toMatch(/\d+ to create, 0 to update in place, 0 to replace, 0 to delete/);
     } finally {
       process.chdir(cwd);
     }
