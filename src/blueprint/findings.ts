@@ -22,6 +22,8 @@ export interface Finding {
   id: string;
   path: string;
   message: string;
+  /** A warning the blueprint acknowledges (`acknowledge:`): the reason given. Listed, not counted. */
+  acknowledged?: string;
 }
 
 /** `fileSystems.work.repositories[0].path`; keys that are not identifiers are quoted. */
@@ -37,12 +39,15 @@ export function pathToString(path: ModelPath): string {
 
 /** The one-line form of blueprint-spec.md: `file:line:col severity ID path: message`. */
 export function formatFinding(f: Finding): string {
-  return `${f.file}:${f.line}:${f.col} ${f.severity} ${f.id} ${f.path}: ${f.message}`;
+  return `${f.file}:${f.line}:${f.col} ${f.severity} ${f.id} ${f.path}: ${f.message}${f.acknowledged !== undefined ? ` [acknowledged: ${f.acknowledged}]` : ''}`;
 }
 
 export function hasErrors(findings: readonly { severity: Severity }[]): boolean {
   return findings.some((f) => f.severity === 'error');
 }
+
+/** The findings that count: all but acknowledged warnings (what --strict fails on). */
+export const counted = (findings: readonly Finding[]): Finding[] => findings.filter((f) => f.acknowledged === undefined);
 
 export function compareFindings(a: Finding, b: Finding): number {
   return a.line - b.line || a.col - b.col || a.id.localeCompare(b.id);

@@ -24,6 +24,8 @@ export interface Account extends Located {
   key: string;
   id: string;
   assumeRole?: string;
+  /** A read-only role the providers assume instead of assumeRole for plans (LUSTREFORM_PLAN=1). */
+  planRole?: string;
 }
 
 export interface Site extends Located {
@@ -177,7 +179,16 @@ export interface Blueprint {
   backupPlans: Map<string, BackupPlan>;
   archiveRestore: ArchiveRestore[];
   recovery: Recovery[];
+  /** Warnings a reviewer accepted: listed by validate, not counted. */
+  acknowledge: Acknowledgement[];
   unresolved: UnresolvedReference[];
+}
+
+export interface Acknowledgement extends Located {
+  id: string;
+  /** The finding path as validate prints it. */
+  findingPath: string;
+  reason: string;
 }
 
 export const isScratch = (fs: FileSystem): boolean => fs.deploymentType.startsWith('SCRATCH');

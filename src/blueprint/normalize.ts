@@ -36,7 +36,7 @@ export function buildModel(file: string, data: Raw): Blueprint {
   const entries = (obj: Raw): [string, Raw][] => Object.entries(obj ?? {});
 
   const accounts = new Map<string, Account>();
-  for (const [key, a] of entries(data.accounts)) accounts.set(key, { key, path: ['accounts', key], id: a.id, assumeRole: a.assumeRole });
+  for (const [key, a] of entries(data.accounts)) accounts.set(key, { key, path: ['accounts', key], id: a.id, assumeRole: a.assumeRole, planRole: a.planRole });
 
   const sites = new Map<string, Site>();
   for (const [key, s] of entries(data.sites)) {
@@ -189,6 +189,7 @@ export function buildModel(file: string, data: Raw): Blueprint {
     backupPlans,
     archiveRestore,
     recovery,
+    acknowledge: (data.acknowledge ?? []).map((a: Raw, i: number) => ({ path: ['acknowledge', i], id: a.id, findingPath: a.path, reason: a.reason })),
     unresolved,
   };
 }

@@ -30,6 +30,7 @@ const SECTIONS: [string, Node][] = [
   ['backupPlans.<key>.vaultLock', defs.backupPlan.properties.vaultLock],
   ['archiveRestore[]', defs.archiveRestore],
   ['recovery[]', defs.recovery],
+  ['acknowledge[]', defs.acknowledgement],
 ];
 
 function resolve(node: Node): Node {

@@ -16,6 +16,8 @@ export const STAGE_CHECKS: readonly { id: string; severity: Severity; summary: s
   { id: 'SCH002', severity: 'error', summary: 'A required key is missing.' },
   { id: 'SCH003', severity: 'error', summary: 'A value has the wrong type (a list for a map, a string for a number...).' },
   { id: 'SCH004', severity: 'error', summary: 'A value is not allowed (enum, pattern, range, format).' },
+  { id: 'ACK001', severity: 'warning', summary: 'An acknowledgement matches no warning (the warning is gone, or its id or path has a typo); remove or fix it.' },
+  { id: 'ACK002', severity: 'error', summary: 'An acknowledgement names an error; only warnings can be acknowledged.' },
   { id: 'INT001', severity: 'error', summary: 'lustreform failed on this input: a bug; please report it with the blueprint.' },
 ];
 
@@ -50,7 +52,7 @@ export function validateText(file: string, text: string): Validation {
     const schema = checkSchema(source.data);
     if (schema.issues.length) return { findings: sorted([...source.findings, ...place(schema.issues)]) };
     const model = buildModel(file, schema.data);
-    const findings = [...source.findings, ...place(runRules(model))];
+    const findings = acknowledge(model, [...source.findings, ...place(runRules(model))], (i) => locate(source, i));
     return { findings: sorted(findings), model: hasErrors(findings) ? undefined : model };
   } catch (err) {
     return { findings: sorted([...source.findings, locate(source, internal(`validation failed: ${(err as Error).message}`))]) };
@@ -66,6 +68,25 @@ export function runRules(model: Blueprint): Issue[] {
       return [internal(`rule ${rule.id} failed: ${(err as Error).message}`)];
     }
   });
+}
+
+/**
+ * Marks the warnings the blueprint acknowledges (same id, same printed path) with their reason,
+ * and reports acknowledgements that name an error (ACK002) or match nothing (ACK001).
+ */
+function acknowledge(model: Blueprint, findings: Finding[], place: (i: Issue) => Finding): Finding[] {
+  const extra: Finding[] = [];
+  const marked = findings.map((f) => ({ ...f }));
+  for (const a of model.acknowledge) {
+    const hits = marked.filter((f) => f.id === a.id && f.path === a.findingPath);
+    const at = [...a.path, 'path'];
+    if (hits.some((f) => f.severity === 'error')) extra.push(place({ id: 'ACK002', severity: 'error', path: at, message: `${a.id} at ${a.findingPath} is an error; errors cannot be acknowledged, fix the blueprint instead` }));
+    else if (!hits.length) {
+      const near = marked.filter((f) => f.id === a.id && f.severity === 'warning').map((f) => f.path);
+      extra.push(place({ id: 'ACK001', severity: 'warning', path: at, message: `no ${a.id} warning at ${a.findingPath}${near.length ? `; ${a.id} warns at ${near.join(', ')}` : ''}; remove the acknowledgement or fix its id or path` }));
+    } else for (const f of hits) f.acknowledged = a.reason;
+  }
+  return [...marked, ...extra];
 }
 
 const internal = (message: string): Issue => ({ id: 'INT001', severity: 'error', path: [], message: `${message}; this is a lustreform bug, please report it` });

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
+import { UserError } from '../blueprint/errors';
 import { blueprintOption, type Io } from './io';
 import { loadModel } from './load';
 
 export function registerSynth(program: Command, io: Io, done: (code: number) => void): void {
   program
     .command('synth')
-    .description('write the Terraform stacks (cdktf.out layout) without the cdktf CLI')
+    .description('write the Terraform stacks (cdktf.out layout) without the cdktf CLI; reads LUSTREFORM_FAILOVER, LUSTREFORM_FROM_BACKUP and LUSTREFORM_PLAN as cdktf synth does')
     .addOption(blueprintOption())
     .option('--out <dir>', 'output directory', 'cdktf.out')
     .option('--hcl', 'write HCL (cdk.tf) instead of JSON')
@@ -13,7 +14,10 @@ export function registerSynth(program: Command, io: Io, done: (code: number) => 
       const model = loadModel(opts.blueprint, io);
       if (!model) return done(2);
       const { synthesize } = await import('../stacks/synth'); // cdktf and the provider load only when needed
-      const stacks = synthesize(model, opts.out, { hcl: opts.hcl });
+      const { environmentOptions } = await import('../stacks/environment');
+      const { problems, ...options } = environmentOptions(model);
+      if (problems.length) throw new UserError(problems.join('; '));
+      const stacks = synthesize(model, opts.out, { ...options, hcl: opts.hcl });
       io.err(`wrote ${stacks.length} stack${stacks.length === 1 ? '' : 's'} to ${opts.out}: ${stacks.join(', ')}`);
       done(0);
     });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatFinding, hasErrors } from '../blueprint/findings';
+import { counted, formatFinding, hasErrors } from '../blueprint/findings';
 import { validateFile } from '../blueprint/validate';
 import { blueprintOption, blueprintPath, formatOption, type Io } from './io';
 
@@ -9,11 +9,11 @@ export function registerValidate(program: Command, io: Io, done: (code: number) 
     .description('check a blueprint: YAML, schema, then AWS rules and DR safety; one line per finding')
     .addOption(blueprintOption())
     .addOption(formatOption())
-    .option('--strict', 'exit 2 on warnings too')
+    .option('--strict', 'exit 2 on warnings too (but not on warnings the blueprint acknowledges)')
     .action((opts: { blueprint?: string; format: string; strict?: boolean }) => {
       const { findings } = validateFile(blueprintPath(opts.blueprint));
       if (opts.format === 'json') io.out(JSON.stringify(findings, null, 2));
       else if (findings.length) io.out(findings.map(formatFinding).join('\n'));
-      done(hasErrors(findings) || (opts.strict && findings.length > 0) ? 2 : 0);
+      done(hasErrors(findings) || (opts.strict && counted(findings).length > 0) ? 2 : 0);
     });
 }

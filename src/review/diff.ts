@@ -59,26 +59,35 @@ export function changedLeaves(before: unknown, after: unknown, path = ''): { pat
   return JSON.stringify(b) === JSON.stringify(a) ? [] : [{ path, before: b, after: a }];
 }
 
-/** Every resource and data source of a synthesized blueprint, keyed `<stack>/<address>`; none for no blueprint. */
-export function synthesizedResources(model: Blueprint | undefined): Resources {
-  const out: Resources = new Map();
+/** The synthesized configuration (cdk.tf.json) of every stack of a blueprint, by stack name; none for no blueprint. */
+export function synthesizedStacks(model: Blueprint | undefined): Map<string, Record<string, any>> {
+  const out = new Map<string, Record<string, any>>();
   if (!model) return out;
-  const dir = mkdtempSync(join(tmpdir(), 'lustreform-diff-'));
+  const dir = mkdtempSync(join(tmpdir(), 'lustreform-synth-'));
   try {
     buildApp(model, { outdir: dir }).synth();
-    for (const stack of readdirSync(join(dir, 'stacks'))) {
-      const json = JSON.parse(readFileSync(join(dir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
-      for (const [prefix, blocks] of [['', json.resource], ['data.', json.data]] as const) {
-        for (const [type, byName] of Object.entries<Record<string, any>>(blocks ?? {})) {
-          for (const [name, config] of Object.entries(byName)) out.set(`${stack}/${prefix}${type}.${name}`, { stack, type: `${prefix}${type}`, name, config });
-        }
-      }
-    }
+    for (const stack of readdirSync(join(dir, 'stacks'))) out.set(stack, JSON.parse(readFileSync(join(dir, 'stacks', stack, 'cdk.tf.json'), 'utf8')));
     return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Every resource and data source of a synthesized blueprint, keyed `<stack>/<address>`; none for no blueprint. */
+export function synthesizedResources(model: Blueprint | undefined): Resources {
+  const out: Resources = new Map();
+  for (const [stack, json] of synthesizedStacks(model)) {
+    for (const [prefix, blocks] of [['', json.resource], ['data.', json.data]] as const) {
+      for (const [type, byName] of Object.entries<Record<string, any>>(blocks ?? {})) {
+        for (const [name, config] of Object.entries(byName)) out.set(`${stack}/${prefix}${type}.${name}`, { stack, type: `${prefix}${type}`, name, config });
+      }
+    }
+  }
+  return out;
+}
+
+/** A configuration without cdktf's metadata and `depends_on`, as compared. */
+export const comparable = (x: any): any => strip(x);
 
 /** Resource-by-resource changes from `base` to `head`, destructive ones first. */
 export function diffResources(base: Resources, head: Resources): ResourceChange[] {

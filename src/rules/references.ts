@@ -14,14 +14,16 @@ export const referenceRules: Rule[] = [
   {
     id: 'ACC001',
     severity: 'error',
-    summary: "An account's assumeRole ARN belongs to a different account than its id.",
+    summary: "An account's assumeRole or planRole ARN belongs to a different account than its id.",
     check: (m) =>
-      [...m.accounts.values()].flatMap((a) => {
-        const roleAccount = a.assumeRole?.split(':')[4];
-        return roleAccount && roleAccount !== a.id
-          ? [hit([...a.path, 'assumeRole'], `this role is in account ${roleAccount}, but the account id is ${a.id}; use a role in ${a.id} or fix the id`)]
-          : [];
-      }),
+      [...m.accounts.values()].flatMap((a) =>
+        (['assumeRole', 'planRole'] as const).flatMap((field) => {
+          const roleAccount = a[field]?.split(':')[4];
+          return roleAccount && roleAccount !== a.id
+            ? [hit([...a.path, field], `this role is in account ${roleAccount}, but the account id is ${a.id}; use a role in ${a.id} or fix the id`)]
+            : [];
+        }),
+      ),
   },
   {
     id: 'ACC002',

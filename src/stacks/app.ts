@@ -23,14 +23,18 @@ export interface BuildOptions {
   hcl?: boolean;
   /** A failover: cold standbys of this site become real file systems. */
   activation?: Activation;
+  /** Providers assume each account's planRole (read-only, for plans) where given. */
+  planRoles?: boolean;
 }
 
 /** Builds the cdktf App of a validated blueprint (call `.synth()` on it to write). */
 export function buildApp(model: Blueprint, options: BuildOptions = {}): App {
-  const app = new App({ outdir: options.outdir, hclOutput: options.hcl, skipValidation: false });
+  // cdktf's validations would run `terraform version` for the cloud backend, so synth would need a
+  // terraform binary; they check nothing lustreform does not (every stack has its provider).
+  const app = new App({ outdir: options.outdir, hclOutput: options.hcl, skipValidation: true });
   const guard = new NoNotificationsOnRepositoryBuckets(model);
   // cdktf invokes aspects from each stack down, so the guard goes on every stack, not on the app.
-  for (const plan of planStacks(model, options.activation)) Aspects.of(buildStack(app, model, plan, options.activation)).add(guard);
+  for (const plan of planStacks(model, options.activation)) Aspects.of(buildStack(app, model, plan, options)).add(guard);
   return app;
 }
 
@@ -56,8 +60,8 @@ export class NoNotificationsOnRepositoryBuckets implements IAspect {
   }
 }
 
-function buildStack(app: App, model: Blueprint, plan: StackPlan, activation?: Activation): SiteStack {
-  const stack = new SiteStack(app, model, plan);
+function buildStack(app: App, model: Blueprint, plan: StackPlan, { activation, planRoles }: BuildOptions): SiteStack {
+  const stack = new SiteStack(app, model, plan, { planRoles });
   const here = [...model.buckets.values()].filter((b) => b.site === plan.site);
   switch (plan.layer) {
     case 'storage':

@@ -1,6 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { App, CloudBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from 'cdktf';
+import { App, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from 'cdktf';
 import { StackSynthesizer } from 'cdktf/lib/synthesize/synthesizer';
 import type { Construct } from 'constructs';
 import type { Blueprint, Site } from '../blueprint/model';
@@ -20,16 +20,18 @@ export class SiteStack extends TerraformStack {
   readonly site: Site;
   private callerIdentity?: DataAwsCallerIdentity;
 
-  constructor(scope: Construct, readonly model: Blueprint, readonly plan: StackPlan) {
+  /** `planRoles`: assume each account's read-only planRole (where given) instead of assumeRole. */
+  constructor(scope: Construct, readonly model: Blueprint, readonly plan: StackPlan, options: { planRoles?: boolean } = {}) {
     super(scope, plan.name);
     // cdktf 0.21's stacks read HCL output from SYNTH_HCL_OUTPUT only, not from the App's hclOutput.
     if (App.isApp(scope) && scope.hclOutput) this.synthesizer = new StackSynthesizer(this, false, true);
     this.site = plan.site;
     const account = plan.site.account;
+    const role = (options.planRoles && account?.planRole) || account?.assumeRole;
     new AwsProvider(this, 'aws', {
       region: plan.site.region,
       allowedAccountIds: account ? [account.id] : undefined,
-      assumeRole: account?.assumeRole ? [{ roleArn: account.assumeRole, sessionName: `lustreform-${model.name}` }] : undefined,
+      assumeRole: role ? [{ roleArn: role, sessionName: `lustreform-${model.name}` }] : undefined,
       defaultTags: [{ tags: siteTags(model, plan.site) }],
     });
     this.configureBackend();
@@ -57,7 +59,10 @@ export class SiteStack extends TerraformStack {
         organization: state.organization,
         workspaces: new NamedCloudWorkspace(`${state.workspacePrefix}${this.plan.name}`),
       });
+    } else {
+      // One state file per stack, relative to the stack directory terraform runs in (cdktf's own
+      // default is an absolute path in the directory synth ran from).
+      new LocalBackend(this, { path: `terraform.${this.plan.name}.tfstate` });
     }
-    // local: cdktf's default local backend, one state file per stack (terraform.<stack>.tfstate).
   }
 }

@@ -1,21 +1,20 @@
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Blueprint } from '../blueprint/model';
-import type { Activation } from '../plan/recovery';
 import { planStacks } from '../plan/stacks';
-import { buildApp } from './app';
+import { buildApp, type BuildOptions } from './app';
 
 /**
  * Synthesizes the blueprint's stacks into `outdir` (cdktf.out layout) atomically: everything is
  * written to a temporary directory beside it, which then replaces `outdir` in one rename. A synth
  * that fails leaves the previous output as it was.
  */
-export function synthesize(model: Blueprint, outdir: string, options: { hcl?: boolean; activation?: Activation } = {}): string[] {
+export function synthesize(model: Blueprint, outdir: string, options: Omit<BuildOptions, 'outdir'> = {}): string[] {
   const target = resolve(outdir);
   mkdirSync(dirname(target), { recursive: true });
   const tmp = mkdtempSync(join(dirname(target), `.${basename(target)}.tmp-`));
   try {
-    buildApp(model, { outdir: tmp, hcl: options.hcl, activation: options.activation }).synth();
+    buildApp(model, { ...options, outdir: tmp }).synth();
     const old = existsSync(target) ? `${tmp}.old` : undefined;
     if (old) renameSync(target, old);
     renameSync(tmp, target);

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { example, ROOT } from '../helpers/blueprints';
 import { run } from '../helpers/cli';
 import { readOut } from '../helpers/synth';
@@ -94,6 +94,48 @@ describe('the cdktf app (cdktf.json)', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('error DRA001');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('LUSTREFORM_PLAN=1 and LUSTREFORM_FAILOVER have the same effect on lustreform synth as on the cdktf app', async () => {
+    const roles = (out: string) => {
+      const { stacks } = readOut(out);
+      return Object.fromEntries(Object.entries(stacks).map(([name, s]) => [name, s.provider.aws[0].assume_role[0].role_arn]));
+    };
+    const variants: [Record<string, string>, (r: Record<string, string>) => void][] = [
+      [{ LUSTREFORM_PLAN: '1' }, (r) => expect(Object.values(r).every((arn) => arn.endsWith(':role/planner'))).toBe(true)],
+      [{ LUSTREFORM_PLAN: '0' }, (r) => expect(Object.values(r).every((arn) => arn.endsWith(':role/deployer'))).toBe(true)],
+      [{ LUSTREFORM_FAILOVER: 'recovery:work' }, (r) => expect(r['climate-recovery-lustre']).toBe('arn:aws:iam::222222222222:role/deployer')],
+    ];
+    for (const [vars, check] of variants) {
+      const viaCdktf = join(tmp(), 'out');
+      const r = spawnSync('node', ['dist/main.js'], { cwd: ROOT, env: env({ CDKTF_OUTDIR: viaCdktf, LUSTREFORM_BLUEPRINT: example('multi-site-dr.yaml'), ...vars }), encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      const viaCli = join(tmp(), 'out');
+      const saved = { ...process.env };
+      Object.assign(process.env, vars);
+      try {
+        expect((await run('synth', '-b', example('multi-site-dr.yaml'), '--out', viaCli)).code).toBe(0);
+      } finally {
+        for (const k of Object.keys(vars)) if (saved[k] === undefined) delete process.env[k];
+      }
+      expect(roles(viaCli)).toEqual(roles(viaCdktf));
+      check(roles(viaCli));
+    }
+    process.env.LUSTREFORM_PLAN = 'yes';
+    try {
+      const bad = await run('synth', '-b', example('multi-site-dr.yaml'), '--out', join(tmp(), 'out'));
+      expect(bad.code).toBe(2);
+      expect(bad.err).toContain("LUSTREFORM_PLAN must be 1 (plan with each account's planRole) or 0; got 'yes'");
+    } finally {
+      delete process.env.LUSTREFORM_PLAN;
+    }
+  });
+
+  test('synthesizes without a terraform binary, the cloud backend included (cdktf\'s own validation would run terraform)', () => {
+    const out = join(tmp(), 'out');
+    const r = spawnSync(process.execPath, ['bin/lustreform.js', 'synth', '-b', example('multi-site-dr.yaml'), '--out', out], { cwd: ROOT, env: { ...env({}), PATH: dirname(process.execPath) }, encoding: 'utf8' });
+    expect(r.stderr).toContain('wrote 6 stacks');
+    expect(r.status).toBe(0);
   });
 
   test('npx cdktf synth writes the default blueprint', () => {

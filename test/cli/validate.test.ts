@@ -1,9 +1,46 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../helpers/cli';
 import { ROOT } from '../helpers/blueprints';
 
 const fixture = (name: string) => join(ROOT, 'test', 'fixtures', name);
+
+describe('acknowledged warnings', () => {
+  const withAck = (ack: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'lustreform-ack-'));
+    const file = join(dir, 'bp.yaml');
+    writeFileSync(file, `${readFileSync(fixture('warning-only.yaml'), 'utf8')}acknowledge:\n${ack}`);
+    return file;
+  };
+
+  test('an acknowledged warning is listed with its reason and does not fail --strict', async () => {
+    const file = withAck('  - { id: SAF002, path: "fileSystems.work.repositories[0].autoExport", reason: "new files go back to the lab bucket on purpose" }\n');
+    const r = await run('validate', '-b', file, '--strict');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('warning SAF002 fileSystems.work.repositories[0].autoExport: an input repository exporting NEW');
+    expect(r.out).toContain('[acknowledged: new files go back to the lab bucket on purpose]');
+    const json = JSON.parse((await run('validate', '-b', file, '--format', 'json')).out);
+    expect(json).toEqual([expect.objectContaining({ id: 'SAF002', acknowledged: 'new files go back to the lab bucket on purpose' })]);
+  });
+
+  test('an acknowledgement that matches nothing is a warning with the nearest paths; one that names an error is an error', async () => {
+    const stale = withAck('  - { id: SAF002, path: "fileSystems.work.repositories[1].autoExport", reason: "typo" }\n');
+    const r = await run('validate', '-b', stale, '--strict');
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('warning ACK001 acknowledge[0].path: no SAF002 warning at fileSystems.work.repositories[1].autoExport; SAF002 warns at fileSystems.work.repositories[0].autoExport');
+    expect(r.out).toMatch(/:\d+:\d+ warning SAF002 .*NEW writes back/);
+
+    const dir = mkdtempSync(join(tmpdir(), 'lustreform-ack-'));
+    const file = join(dir, 'bp.yaml');
+    writeFileSync(file, `${readFileSync(fixture('three-mistakes.yaml'), 'utf8')}acknowledge:\n  - { id: FSX003, path: fileSystems.big.storageCapacity, reason: "we know" }\n`);
+    const e = await run('validate', '-b', file);
+    expect(e.code).toBe(2);
+    expect(e.out).toContain('error ACK002 acknowledge[0].path: FSX003 at fileSystems.big.storageCapacity is an error; errors cannot be acknowledged');
+    expect(e.out).toContain('error FSX003 fileSystems.big.storageCapacity');
+  });
+});
 
 describe('lustreform validate', () => {
   test('the examples print nothing and exit 0', async () => {

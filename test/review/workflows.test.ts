@@ -1,7 +1,9 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ROOT } from '../helpers/blueprints';
+import { example, ROOT } from '../helpers/blueprints';
 import { run } from '../helpers/cli';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -37,7 +39,7 @@ describe('GitHub Actions examples', () => {
   test('terraform plan: synth, plan and show -json per stack in deploy order, review, upload, block on danger', () => {
     const w = workflow('terraform-plan.yml');
     const text = scripts(w);
-    const order = ['npx cdktf synth', 'npx lustreform stacks -b "$BLUEPRINT" --format json', 'terraform -chdir="$dir" plan', 'terraform -chdir="$dir" show -json plan.tfplan', 'npx lustreform review plans/*.json'];
+    const order = ['npx cdktf synth', 'npx lustreform stacks -b "$BLUEPRINT" --changed-since "origin/${{ github.base_ref }}" --format json', 'terraform -chdir="$dir" plan', 'terraform -chdir="$dir" show -json plan.tfplan', 'npx lustreform review plans/*.json'];
     let at = -1;
     for (const needle of order) {
       const i = text.indexOf(needle);
@@ -56,5 +58,89 @@ describe('GitHub Actions examples', () => {
       const commandHelp = (await run(m[1], '--help')).out;
       for (const opt of m[2].match(/--[a-z-]+/g) ?? []) expect({ command: m[1], opt, known: commandHelp.includes(opt) }).toEqual({ command: m[1], opt, known: true });
     }
+  });
+
+  test('no region is hard-coded in a step; plans run with LUSTREFORM_PLAN=1 (the accounts\' planRole)', () => {
+    const w = workflow('terraform-plan.yml');
+    expect(steps(w).find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials')).with['aws-region']).toBe('${{ env.AWS_REGION }}');
+    expect(w.env.AWS_REGION).toMatch(/^[a-z]{2}-[a-z]+-\d$/);
+    expect(w.env.LUSTREFORM_PLAN).toBe('1');
+    for (const f of ['blueprint-review.yml', 'terraform-plan.yml']) expect(scripts(workflow(f))).not.toMatch(/\b[a-z]{2}-(central|west|east|north|south)-\d\b/);
+  });
+});
+
+/**
+ * The workflows' shell steps, run as GitHub runs them (`bash -e`), with `npx lustreform` the real
+ * CLI and `terraform` a recording stand-in, in a git repository with an `origin/main` base.
+ */
+describe('GitHub Actions steps, executed', () => {
+  const bin = join(ROOT, 'bin', 'lustreform.js');
+  const step = (file: string, name: string): string => steps(workflow(file)).find((s) => s.name === name).run.replace(/\$\{\{ github\.base_ref \}\}/g, 'main');
+
+  function sandbox(blueprint: string) {
+    const dir = mkdtempSync(join(tmpdir(), 'lustreform-gha-'));
+    const stubs = join(dir, '.stubs');
+    mkdirSync(stubs);
+    const script = (name: string, body: string) => {
+      writeFileSync(join(stubs, name), `#!/usr/bin/env bash\n${body}\n`);
+      chmodSync(join(stubs, name), 0o755);
+    };
+    script('npx', `if [ "$1" = lustreform ]; then shift; exec node ${JSON.stringify(bin)} "$@"; fi; echo "unexpected npx $*" >&2; exit 99`);
+    // terraform: records its calls; `show -json` prints an empty plan.
+    script('terraform', `echo "$*" >> ${JSON.stringify(join(dir, 'terraform.log'))}; case " $* " in *" show "*) echo '{"format_version":"1.2","resource_changes":[]}';; esac`);
+    mkdirSync(join(dir, 'blueprints'));
+    copyFileSync(blueprint, join(dir, 'blueprints', 'bp.yaml'));
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.org', '-c', 'user.name=t', ...args], { cwd: dir, stdio: 'pipe' });
+    git('init', '-q');
+    git('add', 'blueprints');
+    git('commit', '-qm', 'base');
+    git('update-ref', 'refs/remotes/origin/main', 'HEAD');
+    const env = { ...process.env, PATH: `${stubs}:${process.env.PATH}`, BLUEPRINT: 'blueprints/bp.yaml', LUSTREFORM_BLUEPRINT: 'blueprints/bp.yaml', GITHUB_OUTPUT: join(dir, 'github-output') };
+    const runStep = (text: string, extra: Record<string, string> = {}) => spawnSync('bash', ['-e', '-c', text], { cwd: dir, env: { ...env, ...extra }, encoding: 'utf8' });
+    return { dir, git, runStep };
+  }
+
+  test('validate | tee fails the step when validate fails (pipefail), and keeps the findings', () => {
+    const { dir, runStep } = sandbox(join(ROOT, 'test', 'fixtures', 'warning-only.yaml'));
+    const r = runStep(step('blueprint-review.yml', 'Validate'));
+    expect(r.status).not.toBe(0);
+    expect(readFileSync(join(dir, 'findings.txt'), 'utf8')).toContain('warning SAF002');
+  });
+
+  test('a blueprint new in the pull request diffs as all creates, exit 0', () => {
+    const { dir, git, runStep } = sandbox(example('quickstart.yaml'));
+    copyFileSync(example('multi-site-dr.yaml'), join(dir, 'blueprints', 'new.yaml'));
+    git('add', '.');
+    git('commit', '-qm', 'new blueprint');
+    const r = runStep(step('blueprint-review.yml', 'Diff against the base branch'), { BLUEPRINT: 'blueprints/new.yaml' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(dir, 'diff.md'), 'utf8')).toContain('## lustreform diff: origin/main (no blueprint there) -> HEAD');
+  });
+
+  test('the plan step plans only the changed stacks in deploy order; the review step reviews them', () => {
+    const { dir, git, runStep } = sandbox(example('multi-site-dr.yaml'));
+    const text = readFileSync(join(dir, 'blueprints', 'bp.yaml'), 'utf8').replace('retentionDays: 35', 'retentionDays: 40');
+    writeFileSync(join(dir, 'blueprints', 'bp.yaml'), text);
+    git('commit', '-qam', 'longer retention');
+    const plan = runStep(step('terraform-plan.yml', 'Plan the stacks that changed, in deploy order'));
+    expect(plan.stderr).toBe('');
+    expect(plan.status).toBe(0);
+    const calls = readFileSync(join(dir, 'terraform.log'), 'utf8').trim().split('\n');
+    expect(calls.filter((c) => / plan /.test(c))).toEqual(['-chdir=cdktf.out/stacks/climate-primary-protection plan -input=false -lock=false -out=plan.tfplan']);
+    expect(readdirSync(join(dir, 'plans'))).toEqual(['climate-primary-protection.json']);
+    const review = runStep(step('terraform-plan.yml', 'Review the plans'));
+    expect(review.status).toBe(0);
+    expect(readFileSync(join(dir, 'github-output'), 'utf8')).toBe('code=0\n');
+    expect(readFileSync(join(dir, 'review.md'), 'utf8')).toContain('| climate-primary-protection | 0 | 0 | 0 | 0 |');
+  });
+
+  test('nothing changed: no plan, and the review step says so instead of failing on an empty glob', () => {
+    const { dir, runStep } = sandbox(example('quickstart.yaml'));
+    expect(runStep(step('terraform-plan.yml', 'Plan the stacks that changed, in deploy order')).status).toBe(0);
+    expect(existsSync(join(dir, 'terraform.log'))).toBe(false);
+    expect(runStep(step('terraform-plan.yml', 'Review the plans')).status).toBe(0);
+    expect(readFileSync(join(dir, 'review.md'), 'utf8')).toContain('No stack changed');
+    expect(readFileSync(join(dir, 'github-output'), 'utf8')).toBe('code=0\n');
   });
 });

@@ -1,0 +1,26 @@
+/**
+ * What the environment asks of a synth, read the same way by `npx cdktf synth` (src/main.ts) and
+ * `lustreform synth`, so both write the same stacks:
+ * - LUSTREFORM_FAILOVER=<site>[:<fs>,...] and LUSTREFORM_FROM_BACKUP: cold standbys made real, as
+ *   `lustreform failover` prints;
+ * - LUSTREFORM_PLAN=1: the providers assume each account's read-only `planRole` (where given)
+ *   instead of `assumeRole`, for `terraform plan` in pull requests.
+ */
+import type { Blueprint } from '../blueprint/model';
+import { activationFrom, failoverProblems } from '../plan/failover';
+import type { Activation } from '../plan/recovery';
+
+export interface EnvironmentOptions {
+  activation?: Activation;
+  planRoles: boolean;
+  /** Why the environment cannot be honoured (exit 2, nothing written). */
+  problems: string[];
+}
+
+export function environmentOptions(model: Blueprint, env: NodeJS.ProcessEnv = process.env): EnvironmentOptions {
+  const activation = activationFrom(env.LUSTREFORM_FAILOVER, env.LUSTREFORM_FROM_BACKUP);
+  const problems = activation ? failoverProblems(model, activation).map((p) => `LUSTREFORM_FAILOVER: ${p}`) : [];
+  const plan = env.LUSTREFORM_PLAN;
+  if (plan !== undefined && plan !== '' && plan !== '0' && plan !== '1') problems.push(`LUSTREFORM_PLAN must be 1 (plan with each account's planRole) or 0; got '${plan}'`);
+  return { activation, planRoles: plan === '1', problems };
+}
