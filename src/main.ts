@@ -10,8 +10,9 @@ import { validateFile } from './blueprint/validate';
 import { UserError } from './blueprint/errors';
 import { buildApp } from './stacks/app';
 import { environmentOptions } from './stacks/environment';
+import { finishHcl } from './stacks/hcl';
 
-function run(): number {
+async function run(): Promise<number> {
   try {
     const { findings, model } = validateFile(process.env.LUSTREFORM_BLUEPRINT ?? 'blueprints/quickstart.yaml');
     for (const f of findings) process.stderr.write(`${formatFinding(f)}\n`);
@@ -19,7 +20,9 @@ function run(): number {
     const { problems, ...options } = environmentOptions(model);
     for (const p of problems) process.stderr.write(`lustreform: ${p}\n`);
     if (problems.length) return 2;
-    buildApp(model, options).synth();
+    const app = buildApp(model, options);
+    app.synth();
+    if (app.hclOutput) await finishHcl(app.outdir); // `cdktf synth --hcl`
     return 0;
   } catch (err) {
     if (err instanceof UserError) {
@@ -30,4 +33,6 @@ function run(): number {
   }
 }
 
-process.exitCode = run();
+void run().then((code) => {
+  process.exitCode = code;
+});

@@ -49,7 +49,7 @@ export function registerFailover(program: Command, io: Io, done: (code: number) 
         io.err(`lustreform: '${flags.to}' cannot stand alone:\n${standalone.problems.map((p) => `  - ${p}`).join('\n')}`);
         return done(1);
       }
-      synthesize(model, flags.out, { activation });
+      await synthesize(model, flags.out, { activation });
       const file = blueprintPath(flags.blueprint);
       const backups = Object.entries(fromBackup).map(([fs, id]) => `${fs}=${id}`).join(',');
       const env = `LUSTREFORM_BLUEPRINT=${file} LUSTREFORM_FAILOVER=${flags.to}${activation.fileSystems ? `:${activation.fileSystems.join(',')}` : ''}${backups ? ` LUSTREFORM_FROM_BACKUP=${backups}` : ''}`;

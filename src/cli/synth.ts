@@ -17,7 +17,7 @@ export function registerSynth(program: Command, io: Io, done: (code: number) => 
       const { environmentOptions } = await import('../stacks/environment');
       const { problems, ...options } = environmentOptions(model);
       if (problems.length) throw new UserError(problems.join('; '));
-      const stacks = synthesize(model, opts.out, { ...options, hcl: opts.hcl });
+      const stacks = await synthesize(model, opts.out, { ...options, hcl: opts.hcl });
       io.err(`wrote ${stacks.length} stack${stacks.length === 1 ? '' : 's'} to ${opts.out}: ${stacks.join(', ')}`);
       done(0);
     });

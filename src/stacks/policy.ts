@@ -1,4 +1,9 @@
-/** IAM policy documents as plain data, rendered to JSON strings with no Terraform tokens in them. */
+/**
+ * IAM policy documents as plain data. A document without Terraform references is a JSON string; one
+ * that holds a reference (an account id read from the caller identity, a bucket ARN) is rendered
+ * through `jsonencode`, because cdktf writes a JSON string around a reference into HCL unescaped.
+ */
+import { Fn, Token } from 'cdktf';
 
 export interface Statement {
   Sid?: string;
@@ -9,7 +14,11 @@ export interface Statement {
   Condition?: Record<string, Record<string, string | string[] | boolean>>;
 }
 
-export const policyJson = (statements: Statement[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+export function policyJson(statements: Statement[]): string {
+  const document = { Version: '2012-10-17', Statement: statements };
+  const text = JSON.stringify(document);
+  return Token.isUnresolved(text) ? Fn.jsonencode(document) : text;
+}
 
 /** A trust policy that lets `services` assume the role. */
 export const trustPolicy = (...services: string[]): string =>

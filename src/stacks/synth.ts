@@ -3,18 +3,20 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Blueprint } from '../blueprint/model';
 import { planStacks } from '../plan/stacks';
 import { buildApp, type BuildOptions } from './app';
+import { finishHcl } from './hcl';
 
 /**
  * Synthesizes the blueprint's stacks into `outdir` (cdktf.out layout) atomically: everything is
  * written to a temporary directory beside it, which then replaces `outdir` in one rename. A synth
- * that fails leaves the previous output as it was.
+ * that fails leaves the previous output as it was. HCL is written as `terraform fmt` leaves it.
  */
-export function synthesize(model: Blueprint, outdir: string, options: Omit<BuildOptions, 'outdir'> = {}): string[] {
+export async function synthesize(model: Blueprint, outdir: string, options: Omit<BuildOptions, 'outdir'> = {}): Promise<string[]> {
   const target = resolve(outdir);
   mkdirSync(dirname(target), { recursive: true });
   const tmp = mkdtempSync(join(dirname(target), `.${basename(target)}.tmp-`));
   try {
     buildApp(model, { ...options, outdir: tmp }).synth();
+    if (options.hcl) await finishHcl(tmp);
     const old = existsSync(target) ? `${tmp}.old` : undefined;
     if (old) renameSync(target, old);
     renameSync(tmp, target);

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseToObject } from 'hcl2-parser';
 import { buildApp } from '../../src/stacks/app';
+import { singleInterpolation, terraformStyle } from '../../src/stacks/hcl';
+import { synthesize } from '../../src/stacks/synth';
 import { example, multiSite, ROOT, validateDraft, type Draft } from '../helpers/blueprints';
 import { readOut } from '../helpers/synth';
 
@@ -15,17 +17,22 @@ function normalize(x: any): any {
     return x.map(normalize);
   }
   if (x && typeof x === 'object') {
-    return Object.fromEntries(Object.entries(x).filter(([k]) => k !== '//').map(([k, v]) => [k, normalize(v)]));
+    // depends_on holds references: bare in HCL (parsed as "${x}"), plain strings in JSON syntax.
+    const entry = ([k, v]: [string, any]) => [k, k === 'depends_on' ? v.map((d: string) => d.replace(/^\$\{(.*)\}$/, '$1')) : normalize(v)];
+    return Object.fromEntries(Object.entries(x).filter(([k]) => k !== '//').map(entry));
   }
+  // An expression differs only in the spaces hclwrite puts inside object braces.
+  if (typeof x === 'string' && x.startsWith('${')) return x.replace(/\{\s+/g, '{').replace(/\s+\}/g, '}');
   return x;
 }
 
-function synthBoth(draft: Draft): { json: Record<string, any>; hcl: Record<string, string> } {
+/** The JSON synth, and the HCL exactly as `lustreform synth --hcl` writes it. */
+async function synthBoth(draft: Draft): Promise<{ json: Record<string, any>; hcl: Record<string, string> }> {
   const model = validateDraft(draft).model!;
   const jsonDir = mkdtempSync(join(tmpdir(), 'lustreform-json-'));
-  const hclDir = mkdtempSync(join(tmpdir(), 'lustreform-hcl-'));
+  const hclDir = join(mkdtempSync(join(tmpdir(), 'lustreform-hcl-')), 'out');
   buildApp(model, { outdir: jsonDir }).synth();
-  buildApp(model, { outdir: hclDir, hcl: true }).synth();
+  await synthesize(model, hclDir, { hcl: true });
   const hcl: Record<string, string> = {};
   for (const name of readdirSync(join(hclDir, 'stacks'))) hcl[name] = readFileSync(join(hclDir, 'stacks', name, 'cdk.tf'), 'utf8');
   return { json: readOut(jsonDir).stacks, hcl };
@@ -34,8 +41,8 @@ function synthBoth(draft: Draft): { json: Record<string, any>; hcl: Record<strin
 const examples = readdirSync(join(ROOT, 'blueprints')).filter((f) => f.endsWith('.yaml'));
 
 describe('synth --hcl: the exit path off cdktf', () => {
-  test.each(examples)('%s: every HCL file parses with an independent HCL parser and equals the JSON synth', (file) => {
-    const { json, hcl } = synthBoth(parse(readFileSync(example(file), 'utf8')));
+  test.each(examples)('%s: every HCL file parses with an independent HCL parser and equals the JSON synth', async (file) => {
+    const { json, hcl } = await synthBoth(parse(readFileSync(example(file), 'utf8')));
     expect(Object.keys(hcl).sort()).toEqual(Object.keys(json).sort());
     for (const [name, text] of Object.entries(hcl)) {
       expect(text.trimStart().startsWith('{')).toBe(false); // HCL, not JSON in a .tf file
@@ -45,8 +52,32 @@ describe('synth --hcl: the exit path off cdktf', () => {
     }
   });
 
-  test('token-bearing strings stay valid HCL (the recheck queue redrive policy is jsonencode, not a JSON string)', () => {
-    const { hcl } = synthBoth(multiSite());
-    expect(hcl['climate-primary-protection']).toContain('redrive_policy = "${jsonencode({"deadLetterTargetArn" = aws_sqs_queue.restore_0_dlq.arn, "maxReceiveCount" = 5})}"');
+  test('token-bearing strings stay valid HCL (the recheck queue redrive policy is jsonencode, not a JSON string)', async () => {
+    const { hcl } = await synthBoth(multiSite());
+    expect(hcl['climate-primary-protection']).toMatch(/redrive_policy += jsonencode\(\{ ?"deadLetterTargetArn" = aws_sqs_queue.restore_0_dlq.arn, "maxReceiveCount" = 5 ?\}\)/);
+  });
+
+  test('references are bare expressions and depends_on entries are references, as terraform fmt writes them', async () => {
+    const { hcl } = await synthBoth(multiSite());
+    const lustre = hcl['climate-primary-lustre'];
+    expect(lustre).toContain('  file_system_id                   = aws_fsx_lustre_file_system.work.id');
+    expect(lustre).toMatch(/depends_on = \[\n\s+aws_fsx_data_repository_association\.work_ExtData,?\n\s+\]/);
+    expect(lustre).not.toMatch(/= "\$\{[^"]*\}"\n/);
+  });
+
+  test.each([
+    ['"${aws_s3_bucket.a.id}"', 'aws_s3_bucket.a.id'],
+    ['"${jsonencode({"a" = "${x.y}"})}"', 'jsonencode({"a" = "${x.y}"})'],
+    ['"${a.b}-${c.d}"', undefined],
+    ['"arn:${a.b}"', undefined],
+    ['"${a.b}x"', undefined],
+    ['"plain"', undefined],
+  ])('an attribute value %s is one interpolation: %s', (value, expr) => {
+    expect(singleInterpolation(value)).toBe(expr);
+  });
+
+  test('terraformStyle leaves object entries, lists and heredocs alone', () => {
+    const hcl = ['resource "x" "y" {', 'a = "${b.c}"', 'tags = {', 'k = "${d.e}"', '}', 'list = [', '"${f.g}"', ']', 'text = <<EOT', 'v = "${h.i}"', 'EOT', 'depends_on = [', '"x.z",', ']', '}'].join('\n');
+    expect(terraformStyle(hcl).split('\n')).toEqual(['resource "x" "y" {', 'a = b.c', 'tags = {', 'k = "${d.e}"', '}', 'list = [', '"${f.g}"', ']', 'text = <<EOT', 'v = "${h.i}"', 'EOT', 'depends_on = [', 'x.z,', ']', '}']);
   });
 });

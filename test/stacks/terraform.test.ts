@@ -1,0 +1,174 @@
+/**
+ * The generated Terraform, proven by Terraform itself: every stack of every example and feature
+ * blueprint, in JSON and in HCL, passes `terraform validate` with the machine's aws provider
+ * (0 errors, 0 warnings); the HCL is `terraform fmt`-clean; the quickstart's stack directories
+ * init and validate as written; and `terraform plan -refresh=false` runs offline against a local
+ * STS. Only the provider version constraint is rewritten, to the mirrored version, in the
+ * test's own copy. Where terraform or the mirror is missing, the tests are skipped and say why.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { synthesize } from '../../src/stacks/synth';
+import { validateDraft } from '../helpers/blueprints';
+import { featureBlueprints } from '../helpers/features';
+import { fakeAws } from '../helpers/runner-env';
+import { findAwsMirror, findTerraform, offlineEnv, terraform, terraformAsync, type AwsMirror } from '../helpers/terraform';
+
+const mirror = findAwsMirror();
+const missing = !findTerraform() ? 'no terraform binary on PATH' : !mirror ? 'no filesystem mirror of hashicorp/aws found (CLI configuration, implied mirror directories, /opt, /usr)' : undefined;
+if (missing) console.warn(`SKIPPED: terraform validation of the generated stacks: ${missing}`);
+const tfTest = missing ? test.skip : test;
+
+const work = mkdtempSync(join(tmpdir(), 'lustreform-terraform-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Synthesizes every feature blueprint in one format (once); returns `<blueprint>/<stack>` -> stack directory. */
+const synthesized = new Map<boolean, Promise<Map<string, string>>>();
+function synthesizeAll(hcl: boolean): Promise<Map<string, string>> {
+  if (!synthesized.has(hcl)) synthesized.set(hcl, synthesizeEvery(hcl));
+  return synthesized.get(hcl)!;
+}
+
+async function synthesizeEvery(hcl: boolean): Promise<Map<string, string>> {
+  const dirs = new Map<string, string>();
+  for (const [i, f] of featureBlueprints().entries()) {
+    const v = validateDraft(f.draft);
+    if (!v.model) throw new Error(`${f.name}: ${v.findings.map((x) => `${x.id} ${x.message}`).join('; ')}`);
+    const out = join(work, hcl ? 'hcl' : 'json', `b${i}`);
+    await synthesize(v.model, out, { hcl, activation: f.activation });
+    for (const stack of readdirSync(join(out, 'stacks'))) dirs.set(`${f.name}/${stack}`, join(out, 'stacks', stack));
+  }
+  return dirs;
+}
+
+/**
+ * A copy of a stack directory whose aws provider constraint names the mirrored version. As a
+ * module of a larger root it also drops its `backend` block, which only a root may have (the
+ * stack directories themselves are validated with theirs).
+ */
+function pinnedCopy(from: string, to: string, m: AwsMirror, asModule = false): void {
+  cpSync(from, to, { recursive: true });
+  const json = join(to, 'cdk.tf.json');
+  try {
+    const config = JSON.parse(readFileSync(json, 'utf8'));
+    config.terraform.required_providers.aws.version = m.version;
+    if (asModule) delete config.terraform.backend;
+    writeFileSync(json, JSON.stringify(config, null, 2));
+  } catch {
+    const hcl = join(to, 'cdk.tf');
+    const text = readFileSync(hcl, 'utf8');
+    let pinned = text.replace(/(aws = \{\s*\n\s*version\s*=\s*)"[^"]+"/, `$1"${m.version}"`);
+    if (pinned === text) throw new Error(`${hcl}: no aws provider version to pin`);
+    if (asModule) pinned = pinned.replace(/\n  backend "[^"]+" \{\n[\s\S]*?\n  \}\n/, '\n');
+    writeFileSync(hcl, pinned);
+  }
+}
+
+/** All stacks as modules of one root (one provider start for all); validate -json's result. */
+function validateAsModules(dirs: Map<string, string>, root: string, m: AwsMirror) {
+  mkdirSync(root, { recursive: true });
+  const calls: string[] = [];
+  const names = new Map<string, string>();
+  for (const [key, dir] of dirs) {
+    const name = `m${names.size}_${key.replace(/[^A-Za-z0-9]+/g, '_')}`;
+    names.set(name, key);
+    pinnedCopy(dir, join(root, 'stacks', name), m, true);
+    calls.push(`module "${name}" {\n  source = "./stacks/${name}"\n}\n`);
+  }
+  writeFileSync(join(root, 'main.tf'), calls.join('\n'));
+  const env = offlineEnv(m, root);
+  const init = terraform(['init', '-backend=false', '-input=false', '-no-color'], root, env);
+  expect({ init: init.status, stderr: init.stderr }).toEqual({ init: 0, stderr: '' });
+  const result = JSON.parse(terraform(['validate', '-json', '-no-color'], root, env).stdout);
+  // Name each diagnostic's stack, so a failure says which blueprint and stack to look at.
+  const diagnostics = (result.diagnostics ?? []).map((d: { severity: string; summary: string; detail?: string; range?: { filename: string; start: { line: number } } }) => {
+    const module = d.range?.filename.split('/')[1];
+    return `${d.severity}: ${names.get(module ?? '') ?? d.range?.filename ?? '(root)'}:${d.range?.start.line ?? ''}: ${d.summary}${d.detail ? ` (${d.detail})` : ''}`;
+  });
+  return { result, diagnostics };
+}
+
+describe('policies that hold references', () => {
+  test('no JSON document in a string holds a Terraform reference, in any stack of any feature blueprint (jsonencode or aws_iam_policy_document instead)', async () => {
+    const dirs = await synthesizeAll(false);
+    expect(dirs.size).toBeGreaterThanOrEqual(25);
+    let documents = 0;
+    for (const [key, dir] of dirs) {
+      // cdktf writes such a string into HCL unescaped: invalid HCL with --hcl.
+      const walk = (x: unknown, path: string): string[] => {
+        if (typeof x === 'string') {
+          if (!/^\s*[[{]/.test(x)) return [];
+          documents++;
+          return x.includes('${') ? [`${key} ${path}`] : [];
+        }
+        return x && typeof x === 'object' ? Object.entries(x).flatMap(([k, v]) => walk(v, `${path}.${k}`)) : [];
+      };
+      expect(walk(JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')), '')).toEqual([]);
+    }
+    expect(documents).toBeGreaterThan(50);
+  });
+});
+
+describe('terraform validate on every generated stack', () => {
+  tfTest('JSON: every stack of every example and feature blueprint, 0 errors and 0 warnings', async () => {
+    const dirs = await synthesizeAll(false);
+    const { result, diagnostics } = validateAsModules(dirs, join(work, 'validate-json'), mirror!);
+    expect(diagnostics).toEqual([]);
+    expect(result).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
+  });
+
+  tfTest('HCL (--hcl): the same stacks validate with 0 errors and 0 warnings, and are terraform fmt-clean', async () => {
+    const dirs = await synthesizeAll(true);
+    expect(dirs.size).toBeGreaterThanOrEqual(25);
+    const root = join(work, 'validate-hcl');
+    const { result, diagnostics } = validateAsModules(dirs, root, mirror!);
+    expect(diagnostics).toEqual([]);
+    expect(result).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
+    for (const [key, dir] of dirs) {
+      const fmt = terraform(['fmt', '-check', '-diff', '-no-color', 'cdk.tf'], dir, offlineEnv(mirror!, work));
+      expect({ key, status: fmt.status, diff: fmt.stdout }).toEqual({ key, status: 0, diff: '' });
+    }
+  });
+
+  tfTest('a stack directory inits (-backend=false) and validates as written, with its backend, JSON and HCL', async () => {
+    for (const hcl of [false, true]) {
+      const v = validateDraft(featureBlueprints().find((f) => f.name === 'quickstart')!.draft);
+      const out = join(work, `as-written-${hcl ? 'hcl' : 'json'}`);
+      await synthesize(v.model!, out, { hcl });
+      for (const stack of ['quickstart-main-lustre']) {
+        const dir = join(work, `as-written-copy-${hcl}`, stack);
+        pinnedCopy(join(out, 'stacks', stack), dir, mirror!);
+        const env = offlineEnv(mirror!, work);
+        expect(terraform(['init', '-backend=false', '-input=false', '-no-color'], dir, env)).toMatchObject({ status: 0, stderr: '' });
+        const result = JSON.parse(terraform(['validate', '-json', '-no-color'], dir, env).stdout);
+        expect({ stack, hcl, ...result }).toMatchObject({ stack, hcl, valid: true, error_count: 0, warning_count: 0, diagnostics: [] });
+      }
+    }
+  });
+
+  tfTest('terraform plan -refresh=false runs offline (fake credentials, a local STS) on every stack of a blueprint without accounts', async () => {
+    const { aws, restore } = await fakeAws();
+    try {
+      const f = featureBlueprints().find((x) => x.name.startsWith('no accounts'))!;
+      const out = join(work, 'plan');
+      await synthesize(validateDraft(f.draft).model!, out, {});
+      const env = { ...offlineEnv(mirror!, work), AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL_STS: aws.endpoint, AWS_EC2_METADATA_DISABLED: 'true' } as NodeJS.ProcessEnv;
+      delete env.AWS_PROFILE;
+      const stacks = readdirSync(join(out, 'stacks'));
+      expect(stacks.length).toBe(4);
+      for (const stack of stacks) {
+        const dir = join(work, 'plan-copy', stack);
+        pinnedCopy(join(out, 'stacks', stack), dir, mirror!);
+        expect(await terraformAsync(['init', '-input=false', '-no-color'], dir, env)).toMatchObject({ status: 0, stderr: '' });
+        const plan = await terraformAsync(['plan', '-refresh=false', '-lock=false', '-input=false', '-no-color'], dir, env);
+        expect({ stack, status: plan.status, stderr: plan.stderr }).toEqual({ stack, status: 0, stderr: '' });
+        expect(plan.stdout).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy\./);
+        expect(plan.stdout).not.toContain('Warning');
+      }
+      expect(aws.calls.some((c) => c.service === 'sts' && c.op === 'GetCallerIdentity')).toBe(true);
+    } finally {
+      await restore();
+    }
+  });
+});
