@@ -2,7 +2,7 @@
 // bench/validate: validating a blueprint of 64 sites and 256 file systems, in-process after
 // warm-up, next to ajv alone on the same document. Target: under 0.5 s.
 const { parse } = require('yaml');
-const { validateText } = require('../dist/blueprint/validate');
+const { validateText } = require('../dist/pipeline/validate');
 const { checkSchema } = require('../dist/blueprint/schema');
 const { generateText } = require('./generate');
 const { measure, report } = require('./measure');

@@ -3,7 +3,7 @@
 'use strict';
 const { mkdirSync, renameSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { blueprintReference } = require('../dist/blueprint/reference.js');
+const { blueprintReference } = require('../dist/pipeline/reference.js');
 const dir = join(__dirname, '..', 'docs');
 mkdirSync(dir, { recursive: true });
 const tmp = join(dir, '.blueprint.md.tmp');

@@ -6,11 +6,11 @@
  * are read as `lustreform synth` reads them (src/stacks/environment.ts).
  */
 import { formatFinding, hasErrors } from './blueprint/findings';
-import { validateFile } from './blueprint/validate';
 import { UserError } from './blueprint/errors';
 import { buildApp } from './stacks/app';
 import { environmentOptions } from './stacks/environment';
 import { finishHcl } from './stacks/hcl';
+import { validateFile } from './pipeline/validate';
 
 async function run(): Promise<number> {
   try {

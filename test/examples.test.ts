@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { blueprintReference } from '../src/blueprint/reference';
-import { validateFile } from '../src/blueprint/validate';
 import { ROOT } from './helpers/blueprints';
+import { blueprintReference } from '../src/pipeline/reference';
+import { validateFile } from '../src/pipeline/validate';
 
 const examples = readdirSync(join(ROOT, 'blueprints')).filter((f) => f.endsWith('.yaml'));
 

@@ -1,7 +1,7 @@
 import { formatFinding, hasErrors } from '../blueprint/findings';
 import type { Blueprint } from '../blueprint/model';
-import { validateFile } from '../blueprint/validate';
 import { blueprintPath, type Io } from './io';
+import { validateFile } from '../pipeline/validate';
 
 /**
  * The validated model of the command's blueprint. Findings go to stderr; on errors it returns

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { STAGE_CHECKS } from '../blueprint/validate';
 import { RULES } from '../rules';
 import { formatOption, type Io } from './io';
+import { STAGE_CHECKS } from '../pipeline/validate';
 
 export function registerRules(program: Command, io: Io, done: (code: number) => void): void {
   program

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { counted, formatFinding, hasErrors } from '../blueprint/findings';
-import { validateFile } from '../blueprint/validate';
 import { blueprintOption, blueprintPath, formatOption, type Io } from './io';
+import { validateFile } from '../pipeline/validate';
 
 export function registerValidate(program: Command, io: Io, done: (code: number) => void): void {
   program

@@ -3,7 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Blueprint, Bucket, Site } from '../blueprint/model';
-import { partitionOf } from './regions';
+import { partitionOf } from '../aws/regions';
 
 export const bucketArn = (b: Bucket): string => `arn:${partitionOf(b.site.region)}:s3:::${b.name}`;
 /** Objects under `prefix` ("" = all). */

@@ -3,9 +3,9 @@
  * the stacks to deploy need nothing of the other sites (no stack, account, bucket or region).
  */
 import type { Blueprint } from '../blueprint/model';
-import { replicaAt } from '../rules/recovery';
 import type { Activation } from './recovery';
 import type { StackPlan } from './stacks';
+import { replicaAt } from '../blueprint/topology';
 
 export const BACKUP_ID = /^backup-[0-9a-f]{8,}$/;
 

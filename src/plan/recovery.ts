@@ -4,7 +4,7 @@
  * recovery site, on its network, reading the replicas there.
  */
 import { isScratch, type Blueprint, type FileSystem, type Recovery } from '../blueprint/model';
-import { replicaAt } from '../rules/recovery';
+import { replicaAt } from '../blueprint/topology';
 
 /** A failover: the site taking over, optionally only some file systems, optionally from backups. */
 export interface Activation {
@@ -48,3 +48,6 @@ export function recoveredFileSystem(m: Blueprint, rec: Recovery): FileSystem {
     repositories: fs.repositories.map((r) => ({ ...r, bucket: replicaAt(m, r.bucket, rec.site)?.replica ?? r.bucket })),
   };
 }
+
+/** Hours a copy may take to arrive after its backup. */
+export const COPY_LAG_HOURS = 24;

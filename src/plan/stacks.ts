@@ -4,8 +4,8 @@
  * sites are computed (src/plan/arns.ts), so every stack plans alone and the DAG has no cycle.
  */
 import type { Blueprint, Site } from '../blueprint/model';
-import { directions } from '../rules/replication';
 import { deployedRecoveries, type Activation } from './recovery';
+import { directions } from '../blueprint/topology';
 
 export const LAYERS = ['storage', 'replication', 'lustre', 'protection'] as const;
 export type Layer = (typeof LAYERS)[number];

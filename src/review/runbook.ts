@@ -6,10 +6,9 @@
 import { isScratch, type Blueprint, type FileSystem, type Recovery, type Repository } from '../blueprint/model';
 import { vaultName } from '../plan/arns';
 import { stackName } from '../plan/stacks';
-import { archiveClasses } from '../rules/archive';
-import { replicaAt } from '../rules/recovery';
-import { s3Uri } from '../rules/repositories';
-import { COPY_LAG_HOURS, expectedIntervalHours } from '../runner/verify';
+import { expectedIntervalHours } from '../aws/cron';
+import { archiveClasses, replicaAt, s3Uri } from '../blueprint/topology';
+import { COPY_LAG_HOURS } from '../plan/recovery';
 
 const RTO_COLD = 'file system creation (typically 10-30 minutes), then the metadata import; contents load on first read, or with hydrate';
 const RTO_WARM = 'minutes: the standby runs already; remount clients and import what changed';

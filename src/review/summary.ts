@@ -1,10 +1,19 @@
 /**
  * `lustreform summary`: the topology as a reviewer reads it, from the model alone (no synth).
  */
-import type { Blueprint, Bucket } from '../blueprint/model';
-import { s3Uri } from '../rules/repositories';
-import { restoreTime } from '../rules/archive';
-import { fileSystemMonthlyCost, PRICING } from './pricing';
+import type { Blueprint, Bucket, FileSystem } from '../blueprint/model';
+import { PRICING } from '../aws/pricing';
+import { restoreTime } from '../aws/s3';
+import { s3Uri } from '../blueprint/topology';
+
+/** The estimated monthly storage cost of a file system, or undefined when the table has no price (INTELLIGENT_TIERING bills by data stored). */
+export function fileSystemMonthlyCost(fs: FileSystem): { usd: number; rate: number } | undefined {
+  const key = fs.deploymentType.startsWith('SCRATCH') ? fs.deploymentType : `${fs.deploymentType}/${fs.storageType}/${fs.throughput}`;
+  const rate = PRICING.fsx[key];
+  if (rate === undefined || fs.storageCapacity === undefined) return undefined;
+  return { usd: Math.round(rate * fs.storageCapacity * 100) / 100, rate };
+}
+
 
 const encryptionText = (b: Bucket) => (b.encryption.kind === 'sse-s3' ? 'SSE-S3' : b.encryption.kind === 'kms' ? 'SSE-KMS (AWS managed key)' : `SSE-KMS ${b.encryption.keyArn}`);
 const events = (e: string[]) => (e.length ? e.join(', ') : '-');

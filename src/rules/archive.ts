@@ -1,21 +1,6 @@
-import type { ArchiveRestore, Blueprint, Bucket } from '../blueprint/model';
-import { directions } from './replication';
+import type { ArchiveRestore } from '../blueprint/model';
 import { hit, pairs, type Rule } from './rule';
-
-/** Storage classes objects of this bucket reach through its lifecycle or as replicas of other buckets. */
-export function archiveClasses(m: Blueprint, bucket: Bucket): Set<string> {
-  const classes = new Set<string>();
-  for (const rule of bucket.lifecycle) for (const t of rule.transitions) classes.add(t.storageClass);
-  for (const e of m.replication) for (const [, dst] of directions(e)) if (dst === bucket && e.storageClass) classes.add(e.storageClass);
-  return classes;
-}
-
-/** How long a restore of each tier takes, in words (S3's documented retrieval times). */
-export function restoreTime(tier: string, deepArchive = false): string {
-  if (tier === 'Expedited' && !deepArchive) return '1-5 minutes';
-  if (tier === 'Bulk') return deepArchive ? 'within 48 hours' : '5-12 hours';
-  return deepArchive ? 'within 12 hours' : '3-5 hours';
-}
+import { archiveClasses } from '../blueprint/topology';
 
 const overlaps = (a: ArchiveRestore, b: ArchiveRestore) => a.bucket === b.bucket && (a.prefix.startsWith(b.prefix) || b.prefix.startsWith(a.prefix));
 

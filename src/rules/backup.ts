@@ -1,33 +1,10 @@
 import { isLinked, isScratch, sameAccount, type BackupPlan, type Blueprint, type FileSystem } from '../blueprint/model';
+import { cronProblem } from '../aws/cron';
 import { hit, type Rule, type RuleHit } from './rule';
 
 const withBackups = (m: Blueprint) => [...m.fileSystems.values()].filter((fs): fs is FileSystem & { backups: NonNullable<FileSystem['backups']> } => !!fs.backups);
 const plans = (m: Blueprint) => [...m.backupPlans.values()];
 
-const CRON_FIELDS: { name: string; token: RegExp }[] = [
-  { name: 'minutes', token: /^([0-5]?\d)$/ },
-  { name: 'hours', token: /^(\*|([01]?\d|2[0-3])(-([01]?\d|2[0-3]))?)(\/\d+)?$/ },
-  { name: 'day-of-month', token: /^(\*|\?|L|LW|([1-9]|[12]\d|3[01])W?(-([1-9]|[12]\d|3[01]))?)(\/\d+)?$/ },
-  { name: 'month', token: /^(\*|(1[0-2]|0?[1-9]|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)(-(1[0-2]|0?[1-9]|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC))?)(\/\d+)?$/i },
-  { name: 'day-of-week', token: /^(\*|\?|([1-7]|SUN|MON|TUE|WED|THU|FRI|SAT)(L|#[1-5])?(-([1-7]|SUN|MON|TUE|WED|THU|FRI|SAT))?)(\/\d+)?$/i },
-  { name: 'year', token: /^(\*|(19[7-9]\d|2[01]\d\d)(-(19[7-9]\d|2[01]\d\d))?)(\/\d+)?$/ },
-];
-
-/** Why `expr` is not an AWS Backup cron expression, or undefined when it is one. */
-export function cronProblem(expr: string): string | undefined {
-  const m = /^cron\((.*)\)$/.exec(expr.trim());
-  if (!m) return 'write it as cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 3 * * ? *)';
-  const fields = m[1].trim().split(/\s+/);
-  if (fields.length !== 6) return `a cron expression has 6 fields (minutes hours day-of-month month day-of-week year); got ${fields.length}`;
-  for (let i = 0; i < 6; i++) {
-    const f = CRON_FIELDS[i];
-    if (!fields[i].split(',').every((t) => f.token.test(t))) {
-      return i === 0 ? `the minutes field must be one number 0-59 (AWS Backup runs at most hourly); got '${fields[0]}'` : `'${fields[i]}' is not a valid ${f.name} field`;
-    }
-  }
-  if ((fields[2] === '?') === (fields[4] === '?')) return "exactly one of day-of-month and day-of-week must be '?', e.g. cron(0 3 * * ? *)";
-  return undefined;
-}
 
 /** The vault lock of a site: the lock of any plan of that site (PLN009 keeps them equal). */
 const siteLock = (m: Blueprint, siteKey: string) => plans(m).find((p) => p.site.key === siteKey && p.vaultLock)?.vaultLock;

@@ -1,26 +1,8 @@
 import { isScratch, type FileSystem } from '../blueprint/model';
+import { capacitySteps, THROUGHPUTS } from '../aws/fsx';
 import { hit, perFileSystem, type Rule, type RuleHit } from './rule';
 
 const at = (fs: FileSystem, ...rest: string[]) => [...fs.path, ...rest];
-
-/** Per-unit storage throughput (MB/s/TiB) each persistent deployment/storage type takes. */
-export const THROUGHPUTS: Record<string, readonly number[]> = {
-  'PERSISTENT_1/SSD': [50, 100, 200],
-  'PERSISTENT_1/HDD': [12, 40],
-  'PERSISTENT_2/SSD': [125, 250, 500, 1000],
-};
-
-/** The capacity steps a file system takes, as words and a test; undefined when another rule must fire first. */
-export function capacitySteps(fs: FileSystem): { words: string; ok: (gib: number) => boolean } | undefined {
-  const { deploymentType: d, storageType: s } = fs;
-  if (d === 'SCRATCH_1') return { words: '1200, 2400 or a multiple of 3600', ok: (c) => c === 1200 || c === 2400 || c % 3600 === 0 };
-  if (s === 'SSD') return { words: '1200, 2400 or a multiple of 2400', ok: (c) => c === 1200 || c % 2400 === 0 };
-  if (d === 'PERSISTENT_1' && s === 'HDD') {
-    if (fs.throughput === 12) return { words: 'a multiple of 6000 (HDD at 12 MB/s/TiB)', ok: (c) => c % 6000 === 0 };
-    if (fs.throughput === 40) return { words: 'a multiple of 1800 (HDD at 40 MB/s/TiB)', ok: (c) => c % 1800 === 0 };
-  }
-  return undefined;
-}
 
 const METADATA_IOPS_SSD = (iops: number) => [1500, 3000, 6000, 12000].includes(iops) || (iops % 12000 === 0 && iops >= 12000 && iops <= 192000);
 
@@ -43,7 +25,7 @@ export const fsxRules: Rule[] = [
     check: perFileSystem((fs) => {
       if (fs.storageType === 'INTELLIGENT_TIERING')
         return fs.storageCapacity === undefined ? [] : [hit(at(fs, 'storageCapacity'), 'INTELLIGENT_TIERING storage grows and shrinks by itself; remove storageCapacity and set throughputCapacity')];
-      return fs.storageCapacity === undefined ? [hit(fs.path, `missing 'storageCapacity' (GiB); ${capacitySteps(fs)?.words ?? 'see lustreform rules'}`)] : [];
+      return fs.storageCapacity === undefined ? [hit(fs.path, `missing 'storageCapacity' (GiB); ${capacitySteps(fs.deploymentType, fs.storageType, fs.throughput)?.words ?? 'see lustreform rules'}`)] : [];
     }),
   },
   {
@@ -51,7 +33,7 @@ export const fsxRules: Rule[] = [
     severity: 'error',
     summary: 'storageCapacity is not a step the deployment and storage type take (SCRATCH_1: 1200, 2400, n*3600; SSD: 1200, n*2400; HDD: n*6000 or n*1800).',
     check: perFileSystem((fs) => {
-      const steps = capacitySteps(fs);
+      const steps = capacitySteps(fs.deploymentType, fs.storageType, fs.throughput);
       if (!steps || fs.storageCapacity === undefined || fs.storageType === 'INTELLIGENT_TIERING' || steps.ok(fs.storageCapacity)) return [];
       const kind = fs.storageType === 'SSD' || fs.deploymentType === 'SCRATCH_1' ? fs.deploymentType : `${fs.deploymentType} ${fs.storageType}`;
       return [hit(at(fs, 'storageCapacity'), `${kind} takes ${steps.words} GiB; got ${fs.storageCapacity}`)];

@@ -1,16 +1,6 @@
-import type { Blueprint, Bucket, Recovery, ReplicationEdge, Repository, Site } from '../blueprint/model';
-import { directions } from './replication';
+import type { Blueprint, Recovery, Repository } from '../blueprint/model';
 import { hit, type Rule, type RuleHit } from './rule';
-
-/**
- * The copy of `bucket` a file system rebuilt at `site` uses: the bucket itself when it already
- * lives there (no edge), else its replica there with the edge that fills it.
- */
-export function replicaAt(m: Blueprint, bucket: Bucket, site: Site): { replica: Bucket; edge?: ReplicationEdge } | undefined {
-  if (bucket.site === site) return { replica: bucket };
-  for (const e of m.replication) for (const [src, dst] of directions(e)) if (src === bucket && dst.site === site) return { replica: dst, edge: e };
-  return undefined;
-}
+import { replicaAt } from '../blueprint/topology';
 
 const perRepo = (check: (r: Repository, rec: Recovery, m: Blueprint) => RuleHit[]) => (m: Blueprint) =>
   m.recovery.filter((rec) => rec.site !== rec.fileSystem.site).flatMap((rec) => rec.fileSystem.repositories.flatMap((r) => check(r, rec, m)));

@@ -1,10 +1,9 @@
-import { sameAccount, type Blueprint, type Bucket, type ReplicationEdge } from '../blueprint/model';
+import { sameAccount, type Blueprint, type Bucket } from '../blueprint/model';
 import { hit, type Rule, type RuleHit } from './rule';
+import { directions } from '../blueprint/topology';
 
 const edges = (m: Blueprint) => m.replication;
 const isKms = (b: Bucket) => b.encryption.kind !== 'sse-s3';
-/** The directed (source, destination) pairs an edge replicates. */
-export const directions = (e: ReplicationEdge): [Bucket, Bucket][] => (e.mode === 'two-way' ? [[e.from, e.to], [e.to, e.from]] : [[e.from, e.to]]);
 
 export const replicationRules: Rule[] = [
   {

@@ -1,13 +1,11 @@
 import { sameAccount, type FileSystem, type Repository } from '../blueprint/model';
 import { hit, pairs, perFileSystem, type Rule, type RuleHit } from './rule';
+import { normalizeFsPath, s3Uri } from '../blueprint/topology';
 
 const perRepo = (check: (r: Repository, fs: FileSystem) => RuleHit[]) => perFileSystem((fs) => fs.repositories.flatMap((r) => check(r, fs)));
 
-/** `/a/b/` -> `/a/b`; `/` stays `/`. */
-export const normalizeFsPath = (p: string): string => (p === '/' ? '/' : p.replace(/\/+$/, ''));
 const nests = (outer: string, inner: string) => outer === inner || inner.startsWith(`${outer}/`);
 const overlaps = (a: string, b: string) => a.startsWith(b) || b.startsWith(a);
-export const s3Uri = (r: Repository) => `s3://${r.bucket.name}/${r.prefix}`;
 
 export const repositoryRules: Rule[] = [
   {

@@ -1,6 +1,6 @@
 import { didYouMean } from '../blueprint/findings';
-import { KNOWN_REGIONS, REGION_PATTERN } from '../plan/regions';
 import { hit, type Rule } from './rule';
+import { KNOWN_REGIONS, REGION_PATTERN } from '../aws/regions';
 
 export const siteRules: Rule[] = [
   {

@@ -1,6 +1,6 @@
-import { REGION_PATTERN } from '../plan/regions';
 import { bucketNameProblem } from './buckets';
 import { hit, type Rule, type RuleHit } from './rule';
+import { REGION_PATTERN } from '../aws/regions';
 
 export const stateRules: Rule[] = [
   {

@@ -9,11 +9,11 @@ import { createHash } from 'node:crypto';
 import { CreateJobCommand, DescribeJobCommand } from '@aws-sdk/client-s3-control';
 import type { Blueprint, Bucket, Site } from '../blueprint/model';
 import { batchReportBucketName, batchRoleName, bucketArn } from '../plan/arns';
-import { partitionOf } from '../plan/regions';
-import { directionsFrom } from '../stacks/replication';
 import type { SiteClients } from './aws';
 import type { Journal } from './journal';
 import { sleep, type Clock } from './time';
+import { partitionOf } from '../aws/regions';
+import { directionsFrom } from '../blueprint/topology';
 
 export interface BatchJobOutcome {
   source: string;

@@ -5,8 +5,8 @@
 import { paginateDescribeDataRepositoryAssociations, paginateDescribeFileSystems, type DataRepositoryAssociation, type FileSystem as FsxFileSystem } from '@aws-sdk/client-fsx';
 import type { Blueprint, FileSystem, Repository, Site } from '../blueprint/model';
 import { recoveredFileSystem } from '../plan/recovery';
-import { normalizeFsPath } from '../rules/repositories';
 import type { SiteClients } from './aws';
+import { normalizeFsPath } from '../blueprint/topology';
 
 export interface LiveRepository {
   repository: Repository;

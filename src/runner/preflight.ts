@@ -10,7 +10,7 @@ import type { SiteClients } from './aws';
 import type { LiveFileSystem } from './discover';
 import { decide } from '../functions/archive-restore/decide';
 import { pool } from './pool';
-import { restoreTime } from '../rules/archive';
+import { restoreTime } from '../aws/s3';
 
 /** Room kept free on top of the data: 10%. */
 export const HEADROOM = 0.1;

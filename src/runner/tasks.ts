@@ -6,11 +6,11 @@
 import { createHash } from 'node:crypto';
 import { CreateDataRepositoryTaskCommand, DescribeDataRepositoryTasksCommand, type CompletionReport, type DataRepositoryTask } from '@aws-sdk/client-fsx';
 import type { Blueprint } from '../blueprint/model';
-import { s3Uri } from '../rules/repositories';
 import type { SiteClients } from './aws';
 import type { LiveFileSystem } from './discover';
 import type { Journal, RunRecord, TaskRecord } from './journal';
 import { sleep, type Clock } from './time';
+import { s3Uri } from '../blueprint/topology';
 
 export type TaskKind = 'import' | 'export';
 export const TASK_TYPE: Record<TaskKind, 'IMPORT_METADATA_FROM_REPOSITORY' | 'EXPORT_TO_REPOSITORY'> = { import: 'IMPORT_METADATA_FROM_REPOSITORY', export: 'EXPORT_TO_REPOSITORY' };

@@ -7,11 +7,12 @@ import { GetBucketReplicationCommand, GetBucketVersioningCommand, HeadBucketComm
 import type { Blueprint, Bucket, Site } from '../blueprint/model';
 import { paginateListRecoveryPointsByBackupVault } from '@aws-sdk/client-backup';
 import { bucketArn, vaultName } from '../plan/arns';
-import { replicaAt } from '../rules/recovery';
-import { s3Uri } from '../rules/repositories';
 import type { SiteClients } from './aws';
 import { discoverSites, type LiveFileSystem } from './discover';
 import { HEADROOM, freeBytes } from './preflight';
+import { expectedIntervalHours } from '../aws/cron';
+import { replicaAt, s3Uri } from '../blueprint/topology';
+import { COPY_LAG_HOURS } from '../plan/recovery';
 
 export type Verdict = 'ok' | 'fail' | 'skip';
 
@@ -108,18 +109,6 @@ export async function verifyRecovery(model: Blueprint, opts: Pick<VerifyOptions,
     }
   }
   return checks;
-}
-
-/** Hours a copy may take to arrive after its backup. */
-export const COPY_LAG_HOURS = 24;
-
-/** The interval a cron schedule runs at, roughly: hourly, daily, or weekly (a day of the week). */
-export function expectedIntervalHours(schedule: string): number {
-  const f = /^cron\((.*)\)$/.exec(schedule.trim())?.[1].trim().split(/\s+/) ?? [];
-  if (f[1] === '*' || f[1]?.includes('/')) return 1;
-  if (f[4] && f[4] !== '*' && f[4] !== '?' && !f[4].includes('-') && !f[4].includes(',')) return 24 * 7;
-  if (f[2] && f[2] !== '*' && f[2] !== '?') return 24 * 31;
-  return 24;
 }
 
 async function bucketExists(s3: SiteClients['s3'], bucket: Bucket): Promise<boolean> {

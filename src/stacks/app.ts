@@ -6,14 +6,15 @@ import { App, Aspects, TerraformResource, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import type { Blueprint } from '../blueprint/model';
 import { roleArn } from '../plan/arns';
+import { batchSources, hasVault, plansAt, replicatingBuckets } from '../plan/contents';
 import { deployedRecoveries, type Activation } from '../plan/recovery';
 import { planStacks, type StackPlan } from '../plan/stacks';
 import { LustreformBucket } from './bucket';
 import { ArchiveRestoreAutomation } from './archive-restore';
-import { BatchReplicationAccess, batchSources } from './batch-replication';
-import { FileSystemBackupPlan, hasVault, plansAt, SiteBackupVault } from './backup';
+import { BatchReplicationAccess } from './batch-replication';
+import { FileSystemBackupPlan, SiteBackupVault } from './backup';
 import { grantFileSystemAccess, LustreFileSystem } from './lustre';
-import { BucketReplication, directionsFrom, grantCrossAccountReplication, ReplicationRole } from './replication';
+import { BucketReplication, grantCrossAccountReplication, ReplicationRole } from './replication';
 import { SiteStack } from './site-stack';
 
 export interface BuildOptions {
@@ -63,6 +64,7 @@ export class NoNotificationsOnRepositoryBuckets implements IAspect {
 function buildStack(app: App, model: Blueprint, plan: StackPlan, { activation, planRoles }: BuildOptions): SiteStack {
   const stack = new SiteStack(app, model, plan, { planRoles });
   const here = [...model.buckets.values()].filter((b) => b.site === plan.site);
+  const replicating = replicatingBuckets(model, plan.site);
   switch (plan.layer) {
     case 'storage':
       for (const b of here) {
@@ -71,13 +73,13 @@ function buildStack(app: App, model: Blueprint, plan: StackPlan, { activation, p
           grantCrossAccountReplication(model, bucket, b, (source) => stack.accountIdOf(source.site));
           grantFileSystemAccess(model, bucket, b);
         }
-        if (directionsFrom(model, b).length) new ReplicationRole(stack, `replication-role-${b.key}`, { model, source: b });
+        if (replicating.includes(b)) new ReplicationRole(stack, `replication-role-${b.key}`, { model, source: b });
       }
       if (hasVault(model, plan.site)) new SiteBackupVault(stack, 'backup-vault', { model, site: plan.site });
       if (batchSources(model, plan.site).length) new BatchReplicationAccess(stack, 'batch-replication', { model, site: plan.site, accountId: stack.accountIdOf(plan.site) });
       break;
     case 'replication':
-      for (const b of here.filter((x) => directionsFrom(model, x).length)) {
+      for (const b of replicating) {
         const arn = roleArn(model, b.site, 'repl', b.key, stack.accountIdOf(b.site));
         new BucketReplication(stack, `replication-${b.key}`, { model, source: b, roleArn: arn });
       }

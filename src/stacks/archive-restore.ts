@@ -18,10 +18,10 @@ import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import type { ArchiveRestore, Blueprint, Bucket } from '../blueprint/model';
 import { objectsArn } from '../plan/arns';
-import { partitionOf } from '../plan/regions';
 import { LustreformBucket } from './bucket';
 import { bundleFunction } from './bundle';
 import { trustPolicy } from './policy';
+import { partitionOf } from '../aws/regions';
 
 /** Function settings that are not in the blueprint (yet): fixed, documented defaults. */
 export const RESTORE_FUNCTION = {

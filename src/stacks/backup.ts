@@ -9,15 +9,11 @@ import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { sameAccount, type Blueprint, type BackupPlan as PlanModel, type Site } from '../blueprint/model';
 import { roleName, vaultArn, vaultName } from '../plan/arns';
-import { partitionOf } from '../plan/regions';
 import { policyJson, trustPolicy } from './policy';
+import { partitionOf } from '../aws/regions';
+import { plansAt, plansCopyingInto } from '../plan/contents';
 
 /** Plans whose vault is `site`'s, and plans copying into it. */
-export const plansAt = (m: Blueprint, site: Site): PlanModel[] => [...m.backupPlans.values()].filter((p) => p.site === site);
-export const plansCopyingInto = (m: Blueprint, site: Site): PlanModel[] => [...m.backupPlans.values()].filter((p) => p.copyTo.some((c) => c.site === site));
-/** Whether `site` has a backup vault: it runs a plan or receives copies. */
-export const hasVault = (m: Blueprint, site: Site): boolean => plansAt(m, site).length > 0 || plansCopyingInto(m, site).length > 0;
-
 export interface SiteBackupVaultProps {
   readonly model: Blueprint;
   readonly site: Site;

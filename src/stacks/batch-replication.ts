@@ -1,15 +1,11 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
-import type { Blueprint, Bucket, Site } from '../blueprint/model';
+import type { Blueprint, Site } from '../blueprint/model';
 import { batchReportBucketName, batchRoleName, bucketArn, objectsArn } from '../plan/arns';
 import { LustreformBucket } from './bucket';
 import { policyJson, trustPolicy } from './policy';
-import { directionsFrom } from './replication';
-
-/** Source buckets of `site` with at least one edge asking for `existingObjects: batch`. */
-export const batchSources = (m: Blueprint, site: Site): Bucket[] =>
-  [...m.buckets.values()].filter((b) => b.site === site && directionsFrom(m, b).some((d) => d.edge.existingObjects === 'batch'));
+import { batchSources } from '../plan/contents';
 
 export interface BatchReplicationAccessProps {
   readonly model: Blueprint;

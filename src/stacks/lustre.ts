@@ -7,9 +7,9 @@ import { TerraformOutput, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { isLinked, isScratch, sameAccount, type Blueprint, type Bucket, type FileSystem, type Repository } from '../blueprint/model';
 import { bucketArn, objectsArn } from '../plan/arns';
-import { partitionOf } from '../plan/regions';
-import { s3Uri } from '../rules/repositories';
 import type { LustreformBucket } from './bucket';
+import { partitionOf } from '../aws/regions';
+import { s3Uri } from '../blueprint/topology';
 
 /** The TCP ports Lustre (LNet) uses between clients and servers. */
 export const LUSTRE_PORTS: readonly [number, number][] = [

@@ -2,29 +2,12 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { S3BucketReplicationConfigurationA, type S3BucketReplicationConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
 import { Construct } from 'constructs';
-import { sameAccount, type Blueprint, type Bucket, type ReplicationEdge } from '../blueprint/model';
+import { sameAccount, type Blueprint, type Bucket } from '../blueprint/model';
 import { bucketArn, objectsArn, replicationRoleName, roleArn } from '../plan/arns';
-import { partitionOf } from '../plan/regions';
-import { directions } from '../rules/replication';
 import type { LustreformBucket } from './bucket';
 import { policyJson, trustPolicy, type Statement } from './policy';
-
-/** One replication rule: a direction of an edge, from `source` to `destination`. */
-export interface ReplicationDirection {
-  edge: ReplicationEdge;
-  source: Bucket;
-  destination: Bucket;
-}
-
-/** Every direction the blueprint replicates out of `source` (two-way edges count both ways). */
-export function directionsFrom(m: Blueprint, source: Bucket): ReplicationDirection[] {
-  return m.replication.flatMap((edge) => directions(edge).filter(([s]) => s === source).map(([s, d]) => ({ edge, source: s, destination: d })));
-}
-
-/** Every direction the blueprint replicates into `destination`. */
-export function directionsInto(m: Blueprint, destination: Bucket): ReplicationDirection[] {
-  return m.replication.flatMap((edge) => directions(edge).filter(([, d]) => d === destination).map(([s, d]) => ({ edge, source: s, destination: d })));
-}
+import { partitionOf } from '../aws/regions';
+import { directionsFrom, directionsInto, type ReplicationDirection } from '../blueprint/topology';
 
 const keyArn = (b: Bucket) => (b.encryption.kind === 'kms-key' ? b.encryption.keyArn : undefined);
 

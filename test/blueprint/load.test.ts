@@ -1,5 +1,5 @@
-import { validateText } from '../../src/blueprint/validate';
 import { ids, multiSite, validateDraft } from '../helpers/blueprints';
+import { validateText } from '../../src/pipeline/validate';
 
 const at = (text: string) => validateText('x.yaml', text).findings.map((f) => `${f.line}:${f.col} ${f.id} ${f.path}`);
 

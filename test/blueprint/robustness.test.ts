@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { validateText } from '../../src/blueprint/validate';
 import { run } from '../helpers/cli';
 import { multiSite } from '../helpers/blueprints';
+import { validateText } from '../../src/pipeline/validate';
 
 /** A small seeded PRNG (mulberry32), so a failure names a seed that reproduces it. */
 function rng(seed: number) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { validateText, type Validation } from '../../src/blueprint/validate';
+import { type Validation, validateText } from '../../src/pipeline/validate';
 
 export const ROOT = join(__dirname, '..', '..');
 export const example = (name: string) => join(ROOT, 'blueprints', name);

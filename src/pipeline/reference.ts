@@ -1,5 +1,5 @@
 import { RULES } from '../rules';
-import { schema } from './schema';
+import { schema } from '../blueprint/schema';
 import { STAGE_CHECKS } from './validate';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

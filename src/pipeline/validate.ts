@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { RULES } from '../rules';
-import { UserError } from './errors';
-import { compareFindings, hasErrors, pathToString, type Finding, type Issue, type Severity } from './findings';
-import type { Blueprint } from './model';
-import { buildModel } from './normalize';
-import { checkSchema } from './schema';
-import { parseSource, type Source } from './source';
+import { UserError } from '../blueprint/errors';
+import { compareFindings, hasErrors, pathToString, type Finding, type Issue, type Severity } from '../blueprint/findings';
+import type { Blueprint } from '../blueprint/model';
+import { buildModel } from '../blueprint/normalize';
+import { checkSchema } from '../blueprint/schema';
+import { parseSource, type Source } from '../blueprint/source';
 
 /** Findings reported by the pipeline's stages rather than by semantic rules; listed by `lustreform rules`. */
 export const STAGE_CHECKS: readonly { id: string; severity: Severity; summary: string }[] = [

@@ -3,8 +3,6 @@
  * list prices (USD per GB-month) as published on the FSx for Lustre and S3 pricing pages; other
  * regions differ by up to ~30%. Update the table and its date together.
  */
-import type { FileSystem } from '../blueprint/model';
-
 export const PRICING = {
   date: '2025-11',
   region: 'us-east-1',
@@ -34,11 +32,3 @@ export const PRICING = {
     DEEP_ARCHIVE: 0.00099,
   } as Record<string, number>,
 };
-
-/** The estimated monthly storage cost of a file system, or undefined when the table has no price (INTELLIGENT_TIERING bills by data stored). */
-export function fileSystemMonthlyCost(fs: FileSystem): { usd: number; rate: number } | undefined {
-  const key = fs.deploymentType.startsWith('SCRATCH') ? fs.deploymentType : `${fs.deploymentType}/${fs.storageType}/${fs.throughput}`;
-  const rate = PRICING.fsx[key];
-  if (rate === undefined || fs.storageCapacity === undefined) return undefined;
-  return { usd: Math.round(rate * fs.storageCapacity * 100) / 100, rate };
-}

@@ -1,0 +1,49 @@
+/**
+ * Topology queries over the model: where a repository's data lives in S3, which way edges
+ * replicate, which copy of a bucket a site can read, which storage classes a bucket's objects reach.
+ */
+import type { Blueprint, Bucket, ReplicationEdge, Repository, Site } from './model';
+
+/** `/a/b/` -> `/a/b`; `/` stays `/`. */
+export const normalizeFsPath = (p: string): string => (p === '/' ? '/' : p.replace(/\/+$/, ''));
+
+/** The S3 URI a repository links to: `s3://bucket/prefix/`. */
+export const s3Uri = (r: Repository) => `s3://${r.bucket.name}/${r.prefix}`;
+
+/** The directed (source, destination) pairs an edge replicates. */
+export const directions = (e: ReplicationEdge): [Bucket, Bucket][] => (e.mode === 'two-way' ? [[e.from, e.to], [e.to, e.from]] : [[e.from, e.to]]);
+
+/** One replication rule: a direction of an edge, from `source` to `destination`. */
+export interface ReplicationDirection {
+  edge: ReplicationEdge;
+  source: Bucket;
+  destination: Bucket;
+}
+
+/** Every direction the blueprint replicates out of `source` (two-way edges count both ways). */
+export function directionsFrom(m: Blueprint, source: Bucket): ReplicationDirection[] {
+  return m.replication.flatMap((edge) => directions(edge).filter(([s]) => s === source).map(([s, d]) => ({ edge, source: s, destination: d })));
+}
+
+/** Every direction the blueprint replicates into `destination`. */
+export function directionsInto(m: Blueprint, destination: Bucket): ReplicationDirection[] {
+  return m.replication.flatMap((edge) => directions(edge).filter(([, d]) => d === destination).map(([s, d]) => ({ edge, source: s, destination: d })));
+}
+
+/**
+ * The copy of `bucket` a file system rebuilt at `site` uses: the bucket itself when it already
+ * lives there (no edge), else its replica there with the edge that fills it.
+ */
+export function replicaAt(m: Blueprint, bucket: Bucket, site: Site): { replica: Bucket; edge?: ReplicationEdge } | undefined {
+  if (bucket.site === site) return { replica: bucket };
+  for (const e of m.replication) for (const [src, dst] of directions(e)) if (src === bucket && dst.site === site) return { replica: dst, edge: e };
+  return undefined;
+}
+
+/** Storage classes objects of this bucket reach through its lifecycle or as replicas of other buckets. */
+export function archiveClasses(m: Blueprint, bucket: Bucket): Set<string> {
+  const classes = new Set<string>();
+  for (const rule of bucket.lifecycle) for (const t of rule.transitions) classes.add(t.storageClass);
+  for (const e of m.replication) for (const [, dst] of directions(e)) if (dst === bucket && e.storageClass) classes.add(e.storageClass);
+  return classes;
+}

@@ -1,0 +1,39 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { ROOT } from './helpers/blueprints';
+
+/**
+ * One direction of flow (design.md): each layer imports only the layers below it. AWS facts know
+ * nothing of the model; rules only produce findings; the validate pipeline sits above blueprint
+ * and rules; plan decides what exists and stacks render it; the runner never imports stacks and
+ * review never imports the runner.
+ */
+const ALLOWED: Record<string, string[]> = {
+  aws: [],
+  functions: [],
+  blueprint: ['aws'],
+  rules: ['blueprint', 'aws'],
+  pipeline: ['blueprint', 'rules', 'aws'],
+  plan: ['blueprint', 'aws'],
+  stacks: ['blueprint', 'plan', 'aws'],
+  runner: ['blueprint', 'plan', 'aws', 'functions'], // import --restore-archived decides as the restore function does
+  review: ['blueprint', 'plan', 'aws', 'stacks'],
+};
+
+const src = join(ROOT, 'src');
+const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : f.endsWith('.ts') ? [join(dir, f)] : []));
+
+test('every layer imports only the layers below it', () => {
+  const wrong: string[] = [];
+  for (const file of files(src)) {
+    const layer = relative(src, file).split('/')[0];
+    if (!(layer in ALLOWED)) continue; // cli and the entry points may use everything
+    for (const m of readFileSync(file, 'utf8').matchAll(/^import [^;]*? from '(\.[^']+)';/gms)) {
+      const target = relative(src, resolve(dirname(file), m[1])).split('/')[0];
+      if (target === '..') continue; // schemas/, outside src
+      if (target !== layer && !ALLOWED[layer].includes(target)) wrong.push(`${relative(ROOT, file)} imports ${m[1]}`);
+    }
+  }
+  expect(wrong).toEqual([]);
+  expect(Object.keys(ALLOWED).every((l) => files(src).some((f) => relative(src, f).startsWith(`${l}/`)))).toBe(true);
+});
