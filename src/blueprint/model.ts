@@ -59,6 +59,8 @@ export interface Bucket extends Located {
   versioning: boolean;
   adopt: boolean;
   lifecycle: LifecycleRule[];
+  /** Bucket-wide noncurrent-version expiry (versioned buckets); undefined keeps them forever. */
+  noncurrentVersionExpirationDays?: number;
 }
 
 export interface ReplicationEdge extends Located {

@@ -63,6 +63,7 @@ export function buildModel(file: string, data: Raw): Blueprint {
       versioningDeclared: b.versioning,
       versioning: b.versioning || replicatedKeys.has(key),
       adopt: b.adopt,
+      noncurrentVersionExpirationDays: b.noncurrentVersionExpirationDays || undefined, // null and 0: keep forever
       lifecycle: (b.lifecycle ?? []).map((r: Raw, i: number) => ({
         path: [...path, 'lifecycle', i],
         prefix: r.prefix,

@@ -45,6 +45,7 @@ function typeOf(node: Node): string {
   if (n.type === 'array') return `list of ${typeOf(n.items ?? {})}`;
   if (n.type === 'object' && n.additionalProperties && typeof n.additionalProperties === 'object' && !n.properties) return `map of ${typeOf(n.additionalProperties)}`;
   if (n.type === 'object') return n.properties ? `{ ${Object.keys(n.properties).join(', ')} }` : 'map';
+  if (Array.isArray(n.type)) return n.type.join(' or ');
   return n.type ?? 'any';
 }
 

@@ -85,6 +85,23 @@ export const bucketRules: Rule[] = [
         .map((b) => hit([...b.path, 'lifecycle'], 'adopted buckets are referenced, never configured: lustreform will not change their lifecycle; remove this or drop adopt')),
   },
   {
+    id: 'BKT007',
+    severity: 'warning',
+    summary: "A lifecycle rule's noncurrent expiry replaces the bucket-wide one, leaving noncurrent versions outside its prefixes kept forever.",
+    check: (m) =>
+      [...m.buckets.values()].flatMap((b) => {
+        const own = b.lifecycle.filter((r) => r.noncurrentVersionExpirationDays !== undefined);
+        if (!b.versioning || b.adopt || !b.noncurrentVersionExpirationDays || !own.length || own.some((r) => r.prefix === '')) return [];
+        const prefixes = own.map((r) => r.prefix).join(', ');
+        return [
+          hit(
+            [...b.path, 'noncurrentVersionExpirationDays'],
+            `noncurrent versions outside ${prefixes} are kept forever: S3 applies the shortest of overlapping rules, so the bucket-wide ${b.noncurrentVersionExpirationDays}-day expiry is not added next to the rule${own.length > 1 ? 's' : ''} for ${prefixes}; add a lifecycle rule for the other prefixes (prefix "" covers all), or set noncurrentVersionExpirationDays: null to keep them on purpose`,
+          ),
+        ];
+      }),
+  },
+  {
     id: 'BKT006',
     severity: 'error',
     summary: "A bucket's KMS key is in another region than the bucket.",

@@ -18,7 +18,7 @@ import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import type { ArchiveRestore, Blueprint, Bucket } from '../blueprint/model';
 import { objectsArn } from '../plan/arns';
-import { LustreformBucket } from './bucket';
+import { LustreformBucket, OPERATIONAL_NONCURRENT_DAYS } from './bucket';
 import { bundleFunction } from './bundle';
 import { trustPolicy } from './policy';
 import { partitionOf } from '../aws/regions';
@@ -218,6 +218,7 @@ function trailLogBucket(m: Blueprint, entry: ArchiveRestore): Bucket {
     encryption: { kind: 'sse-s3' },
     versioningDeclared: true,
     versioning: true,
+    noncurrentVersionExpirationDays: OPERATIONAL_NONCURRENT_DAYS,
     adopt: false,
     lifecycle: [{ path: entry.path, prefix: '', transitions: [], expirationDays: RESTORE_FUNCTION.trailLogExpirationDays }],
   };

@@ -3,7 +3,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
 import type { Blueprint, Site } from '../blueprint/model';
 import { batchReportBucketName, batchRoleName, bucketArn, objectsArn } from '../plan/arns';
-import { LustreformBucket } from './bucket';
+import { LustreformBucket, OPERATIONAL_NONCURRENT_DAYS } from './bucket';
 import { policyJson, trustPolicy } from './policy';
 import { batchSources } from '../plan/contents';
 
@@ -35,6 +35,7 @@ export class BatchReplicationAccess extends Construct {
         encryption: { kind: 'sse-s3' },
         versioningDeclared: true,
         versioning: true,
+        noncurrentVersionExpirationDays: OPERATIONAL_NONCURRENT_DAYS,
         adopt: false,
         lifecycle: [{ path: site.path, prefix: '', transitions: [], expirationDays: 30 }],
       },

@@ -14,8 +14,8 @@ import { policyJson, type Statement } from './policy';
 
 /** Days after which incomplete multipart uploads are aborted on every bucket. */
 export const ABORT_MULTIPART_DAYS = 7;
-/** Noncurrent versions are deleted after this many days unless a lifecycle rule says otherwise. */
-export const DEFAULT_NONCURRENT_DAYS = 90;
+/** Noncurrent versions of lustreform's own operational buckets (trail logs, batch reports) live this many days. */
+export const OPERATIONAL_NONCURRENT_DAYS = 90;
 
 export interface LustreformBucketProps {
   /** The bucket of the blueprint: name, encryption, versioning, lifecycle, adopt. */
@@ -118,9 +118,10 @@ function lifecycleRules(b: Bucket): S3BucketLifecycleConfigurationRule[] {
     noncurrentVersionExpiration: r.noncurrentVersionExpirationDays === undefined ? undefined : [{ noncurrentDays: r.noncurrentVersionExpirationDays }],
   }));
   rules.push({ id: 'abort-incomplete-multipart-uploads', status: 'Enabled', filter: [{}], abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_MULTIPART_DAYS }] });
-  if (b.versioning) {
-    // Overlapping rules are fine: S3 applies the earliest expiration, so a blueprint rule's shorter noncurrent expiry wins under its prefix.
-    rules.push({ id: 'expire-noncurrent-versions', status: 'Enabled', filter: [{}], noncurrentVersionExpiration: [{ noncurrentDays: DEFAULT_NONCURRENT_DAYS }] });
+  // S3 applies the shortest of overlapping expirations, so a bucket-wide rule next to a blueprint rule
+  // with its own noncurrent expiry would override a longer one: then only the blueprint's (BKT007 warns).
+  if (b.versioning && b.noncurrentVersionExpirationDays && !b.lifecycle.some((r) => r.noncurrentVersionExpirationDays !== undefined)) {
+    rules.push({ id: 'expire-noncurrent-versions', status: 'Enabled', filter: [{}], noncurrentVersionExpiration: [{ noncurrentDays: b.noncurrentVersionExpirationDays }] });
   }
   return rules;
 }

@@ -45,6 +45,7 @@ const CASES: Case[] = [
   { id: 'BKT003', mutate: (d) => (d.buckets.output.name = 'acme.climate.output'), path: 'buckets.output.name' },
   { id: 'BKT004', mutate: (d) => (d.buckets.input.lifecycle[0].transitions = [{ afterDays: 10, storageClass: 'STANDARD_IA' }]), path: 'buckets.input.lifecycle[0].transitions[0].afterDays' },
   { id: 'BKT005', mutate: (d) => (d.buckets.input.adopt = true), path: 'buckets.input.lifecycle' },
+  { id: 'BKT007', mutate: (d) => (d.buckets.input.lifecycle[0].noncurrentVersionExpirationDays = 365), path: 'buckets.input.noncurrentVersionExpirationDays' },
   { id: 'BKT006', mutate: (d) => (d.buckets.input.encryption.kmsKeyArn = 'arn:aws:kms:us-east-1:111111111111:key/abc'), path: 'buckets.input.encryption.kmsKeyArn' },
   { id: 'REP001', mutate: (d) => (d.replication[0].to = 'input'), path: 'replication[0].to' },
   { id: 'REP002', mutate: (d) => d.replication.push({ from: 'output-dr', to: 'output' }), path: 'replication[2]' },

@@ -1,7 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_NONCURRENT_DAYS } from '../../src/stacks/bucket';
-import { example, multiSite, quickstart, ROOT, type Draft } from '../helpers/blueprints';
+import { example, multiSite, quickstart, ROOT, validateDraft, type Draft } from '../helpers/blueprints';
 import { policy, resources, synthDraft, type StackJson } from '../helpers/synth';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
@@ -32,7 +31,7 @@ function expectSecureBuckets(stack: StackJson) {
     const lifecycle = resources(stack, 'aws_s3_bucket_lifecycle_configuration')[name];
     expect(lifecycle.depends_on).toEqual([`aws_s3_bucket_versioning.${name}`]);
     expect(lifecycle.rule).toContainEqual({ id: 'abort-incomplete-multipart-uploads', status: 'Enabled', filter: [{}], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] });
-    expect(lifecycle.rule).toContainEqual({ id: 'expire-noncurrent-versions', status: 'Enabled', filter: [{}], noncurrent_version_expiration: [{ noncurrent_days: DEFAULT_NONCURRENT_DAYS }] });
+    expect(lifecycle.rule).toContainEqual({ id: 'expire-noncurrent-versions', status: 'Enabled', filter: [{}], noncurrent_version_expiration: [{ noncurrent_days: expect.any(Number) }] });
     expect(bucket.tags['lustreform:bucket']).toBe(name);
   }
 }
@@ -60,12 +59,27 @@ describe('storage layer', () => {
       status: 'Enabled',
       filter: [{ prefix: 'results/' }],
       transition: [{ days: 90, storage_class: 'GLACIER' }],
-      noncurrent_version_expiration: [{ noncurrent_days: 30 }],
     });
+    expect(resources(s, 'aws_s3_bucket_lifecycle_configuration').output.rule).toContainEqual(expect.objectContaining({ id: 'expire-noncurrent-versions', noncurrent_version_expiration: [{ noncurrent_days: 30 }] }));
     expect(s.output).toMatchObject({
       bucket_input_name: { value: 'quickstart-input-eu-central-1' },
       bucket_input_arn: { value: 'arn:aws:s3:::quickstart-input-eu-central-1' },
     });
+  });
+
+  test('noncurrent versions: 90 days by default, the bucket field when set, forever with null, never next to a rule with its own', () => {
+    const rules = (d: ReturnType<typeof quickstart>, key: string) => resources(synthDraft(d).stacks['quickstart-main-storage'], 'aws_s3_bucket_lifecycle_configuration')[key].rule;
+    const expiry = (d: ReturnType<typeof quickstart>, key: string) => rules(d, key).filter((r: { noncurrent_version_expiration?: unknown }) => r.noncurrent_version_expiration).map((r: { id: string; noncurrent_version_expiration: { noncurrent_days: number }[] }) => [r.id, r.noncurrent_version_expiration[0].noncurrent_days]);
+    expect(expiry(quickstart(), 'input')).toEqual([['expire-noncurrent-versions', 90]]);
+    const d = quickstart();
+    d.buckets.input.noncurrentVersionExpirationDays = null;
+    d.buckets.output.lifecycle[0].noncurrentVersionExpirationDays = 365;
+    expect(expiry(d, 'input')).toEqual([]);
+    // A user's 365 days under results/ is not cut to the bucket-wide 30 by an overlapping rule.
+    expect(expiry(d, 'output')).toEqual([['blueprint-0', 365]]);
+    expect(validateDraft(d).findings.map((f) => `${f.id} ${f.path}`)).toEqual(['BKT007 buckets.output.noncurrentVersionExpirationDays']);
+    d.buckets.input.noncurrentVersionExpirationDays = 0;
+    expect(expiry(d, 'input')).toEqual([]);
   });
 
   test('provider: region, no account pinning or role without accounts; default tags', () => {
