@@ -136,7 +136,7 @@ export const backupRules: Rule[] = [
           .filter((c) => !sameAccount(c.site, p.site))
           .flatMap((c) =>
             p.fileSystems
-              .filter((fs) => !fs.kmsKeyArn)
+              .filter((fs) => !fs.kmsKeyArn && !isScratch(fs)) // scratch cannot take a key (FSX007) nor be backed up (BAK001)
               .map((fs) => hit([...c.path, 'site'], `copying '${fs.key}' to another account needs a customer-managed key on it: set fileSystems.${fs.key}.kmsKeyArn and share the key with account ${c.site.account?.id}`)),
           ),
       ),

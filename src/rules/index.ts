@@ -2,6 +2,7 @@ import { archiveRules } from './archive';
 import { backupRules } from './backup';
 import { bucketRules } from './buckets';
 import { fsxRules } from './fsx';
+import { kmsRules } from './kms';
 import { recoveryRules } from './recovery';
 import { referenceRules } from './references';
 import { replicationRules } from './replication';
@@ -25,6 +26,7 @@ export const RULES: readonly Rule[] = [
   ...replicationRules,
   ...fsxRules,
   ...securityRules,
+  ...kmsRules,
   ...repositoryRules,
   ...safetyRules,
   ...backupRules,

@@ -25,6 +25,7 @@ describe('the normalized model', () => {
     const d = quickstart();
     d.fileSystems.work.repositories[0] = { path: '/input', bucket: 'input', purpose: 'sync', prefix: 'in' };
     d.fileSystems.work.repositories[1].autoExport = ['NEW'];
+    Object.assign(d.fileSystems.work, { deploymentType: 'PERSISTENT_2', throughput: 125 }); // scratch must export every change (SAF001)
     const [sync, out] = model(d).fileSystems.get('work')!.repositories;
     expect(sync).toMatchObject({ autoImport: ['NEW', 'CHANGED', 'DELETED'], autoExport: ['NEW', 'CHANGED', 'DELETED'], prefix: 'in/' });
     expect(out.autoExport).toEqual(['NEW']);

@@ -118,6 +118,9 @@ const CASES: Case[] = [
     path: 'fileSystems.work.repositories[2].bucket',
   },
   { id: 'SAF001', mutate: (d) => (repo(d, 1).autoExport = []), path: 'fileSystems.work.repositories[1].autoExport' },
+  { id: 'SAF003', mutate: (d) => (repo(d).preload = 'none'), path: 'fileSystems.work.repositories[0].preload' },
+  { id: 'KMS001', mutate: (d) => (d.buckets.input.encryption.kmsKeyArn = 'arn:aws:kms:eu-central-1:999999999999:key/k'), path: 'buckets.input.encryption.kmsKeyArn' },
+  { id: 'KMS002', mutate: (d) => (d.fileSystems.archive.kmsKeyArn = 'arn:aws:kms:eu-west-1:111111111111:key/k'), path: 'fileSystems.archive.kmsKeyArn' },
   { id: 'SAF002', mutate: (d) => (repo(d).autoExport = ['NEW']), path: 'fileSystems.work.repositories[0].autoExport' },
   { id: 'BAK001', mutate: (d) => (work(d).backups = { retentionDays: 7 }), path: 'fileSystems.work.backups' },
   { id: 'BAK002', mutate: (d) => (fs(d).repositories = [{ path: '/archive', bucket: 'output', prefix: 'archive/', purpose: 'sync' }]), path: 'fileSystems.archive.backups' },
@@ -162,6 +165,30 @@ const CASES: Case[] = [
     path: 'recovery[0].fileSystem',
   },
 ];
+
+describe('rules that must not miss half a case, nor contradict each other', () => {
+  test('SAF001 catches partial autoExport lists on scratch, naming what is missing', () => {
+    const d = multiSite();
+    repo(d, 1).autoExport = ['NEW'];
+    const f = validateDraft(d).findings.filter((x) => x.id === 'SAF001');
+    expect(f.map((x) => [x.path, x.message.split(':')[0]])).toEqual([['fileSystems.work.repositories[1].autoExport', 'autoExport lacks CHANGED and DELETED']]);
+    repo(d, 1).autoExport = ['NEW', 'CHANGED'];
+    expect(validateDraft(d).findings.filter((x) => x.id === 'SAF001')[0].message).toContain('autoExport lacks DELETED: files deleted on the file system would stay in S3');
+    repo(d, 1).autoExport = ['NEW', 'CHANGED', 'DELETED'];
+    expect(validateDraft(d).findings.filter((x) => x.id === 'SAF001')).toEqual([]);
+  });
+
+  test('PLN007 does not ask a scratch file system for the KMS key FSX007 forbids', () => {
+    const d = multiSite();
+    d.fileSystems.archive = { ...d.fileSystems.archive, deploymentType: 'SCRATCH_2', storageCapacity: 2400 };
+    delete d.fileSystems.archive.kmsKeyArn;
+    delete d.fileSystems.archive.throughput;
+    delete d.fileSystems.archive.backups;
+    const ids = validateDraft(d).findings.map((x) => x.id);
+    expect(ids).not.toContain('PLN007');
+    expect(ids.some((id) => id.startsWith('PLN') || id.startsWith('BAK'))).toBe(true); // the real problem: scratch in a backup plan
+  });
+});
 
 describe('semantic rules', () => {
   test('the examples pass every rule', () => {
