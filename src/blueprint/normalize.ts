@@ -28,9 +28,12 @@ type Raw = any;
  */
 export function buildModel(file: string, data: Raw): Blueprint {
   const unresolved: UnresolvedReference[] = [];
+  // An object left out for a broken reference of its own is still declared: references to it are
+  // not reported again, so one mistake gives one finding (its root cause).
+  const declared: Record<UnresolvedReference['kind'], Raw> = { account: data.accounts, site: data.sites, bucket: data.buckets, 'file system': data.fileSystems };
   const lookup = <T>(map: Map<string, T>, kind: UnresolvedReference['kind'], name: string, path: ModelPath): T | undefined => {
     const found = map.get(name);
-    if (!found) unresolved.push({ kind, name, path, known: [...map.keys()] });
+    if (!found && !Object.prototype.hasOwnProperty.call(declared[kind] ?? {}, name)) unresolved.push({ kind, name, path, known: [...map.keys()] });
     return found;
   };
   const entries = (obj: Raw): [string, Raw][] => Object.entries(obj ?? {});

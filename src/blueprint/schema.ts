@@ -1,6 +1,7 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import schema from '../../schemas/blueprint.schema.json';
+import { explainPattern } from './patterns';
 import { didYouMean, type Issue, type ModelPath } from './findings';
 
 export { schema };
@@ -108,6 +109,11 @@ function toIssue(e: ErrorObject): Issue {
       return { id: 'SCH003', severity: 'error', path, message: `must be ${typeWord(p.type)}, got ${describeValue(e.data)}${hint}` };
     case 'enum': {
       const allowed = (p.allowedValues as unknown[]).map((v) => String(v));
+      // `lustreVersion: 2.10` unquoted is the number 2.1 to YAML.
+      const meant = typeof e.data === 'number' ? allowed.find((v) => Number(v) === e.data) : undefined;
+      if (meant !== undefined) {
+        return { id: 'SCH004', severity: 'error', path, message: `quote it: "${meant}". Unquoted, YAML reads ${meant} as the number ${String(e.data)}; allowed: ${allowed.map((v) => `"${v}"`).join(', ')}` };
+      }
       return {
         id: 'SCH004',
         severity: 'error',
@@ -124,7 +130,10 @@ function toIssue(e: ErrorObject): Issue {
       if (e.propertyName !== undefined) {
         return { id: 'SCH001', severity: 'error', path: [...path, e.propertyName], atKey: true, message: `'${e.propertyName}' is not a valid key: a letter first, then letters, digits, - or _, at most 32 characters` };
       }
-      return { id: 'SCH004', severity: 'error', path, message: `${describeValue(e.data)} is not valid${hint || ` (${e.message})`}` };
+      {
+        const why = explainPattern(String(p.pattern ?? ''), e.data);
+        return { id: 'SCH004', severity: 'error', path, message: `${describeValue(e.data)} is not valid${why ? `: ${why}` : hint || ` (${e.message})`}` };
+      }
     default:
       if (e.propertyName !== undefined) {
         return { id: 'SCH001', severity: 'error', path: [...path, e.propertyName], atKey: true, message: `'${e.propertyName}' is not a valid key: ${e.message}` };

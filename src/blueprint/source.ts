@@ -1,4 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { indentationProblem } from './indentation';
 import type { Finding, ModelPath } from './findings';
 
 /** A parsed blueprint file that still knows where every key and value came from. */
@@ -34,7 +35,10 @@ export function parseSource(file: string, text: string): Source {
     for (const offset of keys.complex) {
       findings.push({ file, ...at(offset), severity: 'error', id: 'YML001', path: '(yaml)', message: 'a key must be a plain name, not a list or map (fix the YAML syntax here)' });
     }
-    for (const [list, severity] of [[doc.errors, 'error'], [doc.warnings, 'warning']] as const) {
+    // An indentation mistake: one finding on the line that is out of line, in blueprint terms.
+    const indentation = doc.errors.length ? indentationProblem(text) : undefined;
+    if (indentation) findings.push({ file, line: indentation.line, col: indentation.col, severity: 'error', id: 'YML004', path: '(yaml)', message: indentation.message });
+    for (const [list, severity] of [[indentation ? [] : doc.errors, 'error'], [doc.warnings, 'warning']] as const) {
       for (const e of list) {
         const id = YAML_IDS[e.code] ?? 'YML001';
         findings.push({ file, ...at(e.pos[0]), severity, id, path: '(yaml)', message: yamlMessage(e.code, e.message) });

@@ -12,6 +12,7 @@ export const STAGE_CHECKS: readonly { id: string; severity: Severity; summary: s
   { id: 'YML001', severity: 'error', summary: 'The file is not valid YAML.' },
   { id: 'YML002', severity: 'error', summary: 'A key appears twice in the same map.' },
   { id: 'YML003', severity: 'error', summary: 'Tabs used for indentation (YAML allows spaces only).' },
+  { id: 'YML004', severity: 'error', summary: 'A key or list item is indented out of line with its siblings, or deeper than a key that already has a value.' },
   { id: 'SCH001', severity: 'error', summary: 'An unknown key (a typo, or a key in the wrong place), or an invalid key name.' },
   { id: 'SCH002', severity: 'error', summary: 'A required key is missing.' },
   { id: 'SCH003', severity: 'error', summary: 'A value has the wrong type (a list for a map, a string for a number...).' },

@@ -1,4 +1,5 @@
 import { didYouMean } from '../blueprint/findings';
+import { REGION_PATTERN } from '../aws/regions';
 import { hit, pairs, type Rule } from './rule';
 
 export const referenceRules: Rule[] = [
@@ -7,9 +8,12 @@ export const referenceRules: Rule[] = [
     severity: 'error',
     summary: 'A reference (site, account, bucket, file system) names a key that does not exist.',
     check: (m) =>
-      m.unresolved.map((u) =>
-        hit(u.path, `no ${u.kind} '${u.name}'${didYouMean(u.name, u.known)}${u.known.length ? `; known: ${u.known.join(', ')}` : `; define it first`}`),
-      ),
+      m.unresolved.map((u) => {
+        // A region where a site key belongs: say which site is there.
+        const inRegion = u.kind === 'site' && REGION_PATTERN.test(u.name) ? [...m.sites.values()].filter((s) => s.region === u.name).map((s) => s.key) : [];
+        const region = u.kind === 'site' && REGION_PATTERN.test(u.name) ? `; '${u.name}' is a region, and site takes the key of a site${inRegion.length ? ` (${inRegion.join(', ')} ${inRegion.length > 1 ? 'are' : 'is'} in ${u.name})` : ''}` : '';
+        return hit(u.path, `no ${u.kind} '${u.name}'${region || didYouMean(u.name, u.known)}${u.known.length ? `; known: ${u.known.join(', ')}` : `; define it first`}`);
+      }),
   },
   {
     id: 'ACC001',
