@@ -67,7 +67,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 
 /** A failed AWS call (an operation failure, exit 1), told in one line; undefined for anything else. */
 export function awsFailure(err: unknown): string | undefined {
-  const e = err as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number; requestId?: string } };
+  const e = err as { name?: string; message?: string; code?: string; cause?: { code?: string }; $metadata?: { httpStatusCode?: number; requestId?: string } };
+  // Checked first: the SDK's retry layer gives network errors $metadata too, though AWS never answered.
+  // The code is a field of Node's error, or only in the message when the SDK wrapped one it did not recognise.
+  const inMessage = /\b(E[A-Z_]+)\b/.exec(e?.message ?? '')?.[1];
+  const network = [e?.code, e?.cause?.code, inMessage].find((c) => c !== undefined && NETWORK_CODES.has(c)) ?? (e?.name === 'TimeoutError' ? 'timeout' : undefined);
+  if (network) return `cannot reach AWS (${network}: ${e.message}); AWS did not answer, so nothing was refused: check the network, DNS, proxy (HTTPS_PROXY) and any AWS_ENDPOINT_URL_* settings, then rerun`;
   if (e?.name === 'CredentialsProviderError' || e?.name === 'ExpiredTokenException') {
     return `no usable AWS credentials (${e.message}); sign in (AWS_PROFILE, SSO, environment) for the account the blueprint names, then rerun`;
   }
@@ -76,6 +81,8 @@ export function awsFailure(err: unknown): string | undefined {
     const hint = e.name === 'AccessDenied' || e.name === 'AccessDeniedException' ? '; the credentials (or the assumed role) lack a permission this command needs' : '';
     return `AWS refused a call: ${e.name}: ${e.message}${status}${hint}`;
   }
-  if (['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET'].includes(e?.code ?? '')) return `cannot reach AWS (${e.code}: ${e.message}); check the network, proxy and any AWS_ENDPOINT_URL_* settings`;
   return undefined;
 }
+
+/** Node's codes for a connection that never got an answer. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);

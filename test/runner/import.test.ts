@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { FakeAws } from '../helpers/fake-aws';
 import { quickstart, ROOT } from '../helpers/blueprints';
 import { run } from '../helpers/cli';
+import { resetClients } from '../../src/runner/aws';
 import { applyQuickstart, fakeAws, writeDraft } from '../helpers/runner-env';
 
 let aws: FakeAws;
@@ -182,6 +183,29 @@ describe('AWS failures', () => {
       expect(r.err).not.toMatch(/\n\s+at /);
     } finally {
       delete process.env.LUSTREFORM_MAX_ATTEMPTS;
+    }
+  });
+
+  test.each([
+    ['a closed port', 'http://127.0.0.1:1', 'ECONNREFUSED'],
+    ['a name that does not resolve', 'http://lustreform-test.invalid', /ENOTFOUND|EAI_AGAIN/],
+  ])('a network failure (%s) is reported as one, not as AWS refusing a call', async (_, endpoint, code) => {
+    const saved = { fsx: process.env.AWS_ENDPOINT_URL_FSX, attempts: process.env.LUSTREFORM_MAX_ATTEMPTS };
+    process.env.AWS_ENDPOINT_URL_FSX = endpoint;
+    process.env.LUSTREFORM_MAX_ATTEMPTS = '1';
+    resetClients();
+    try {
+      const { file, journal } = writeDraft(quickstart());
+      const r = await run('import', '-b', file, '--journal', journal);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/^lustreform: cannot reach AWS \((ECONNREFUSED|ENOTFOUND|EAI_AGAIN): /m);
+      expect(r.err).toMatch(code);
+      expect(r.err).toContain('check the network, DNS, proxy');
+      expect(r.err).not.toContain('AWS refused');
+    } finally {
+      process.env.AWS_ENDPOINT_URL_FSX = saved.fsx;
+      if (saved.attempts === undefined) delete process.env.LUSTREFORM_MAX_ATTEMPTS;
+      resetClients();
     }
   });
 });
