@@ -10,7 +10,7 @@ import { batchSources, hasVault, plansAt, replicatingBuckets } from '../plan/con
 import { deployedRecoveries, type Activation } from '../plan/recovery';
 import { planStacks, type StackPlan } from '../plan/stacks';
 import { LustreformBucket } from './bucket';
-import { ArchiveRestoreAutomation } from './archive-restore';
+import { ArchiveRestoreAutomation, restoreKey } from './archive-restore';
 import { BatchReplicationAccess } from './batch-replication';
 import { FileSystemBackupPlan, SiteBackupVault } from './backup';
 import { grantFileSystemAccess, LustreFileSystem } from './lustre';
@@ -92,9 +92,9 @@ function buildStack(app: App, model: Blueprint, plan: StackPlan, { activation, p
       break;
     case 'protection':
       for (const p of plansAt(model, plan.site)) new FileSystemBackupPlan(stack, `backup-plan-${p.key}`, { model, plan: p, accountIdOf: (site) => stack.accountIdOf(site) });
-      model.archiveRestore.forEach((entry, i) => {
-        if (entry.bucket.site === plan.site) new ArchiveRestoreAutomation(stack, `archive-restore-${i}`, { model, entry, accountId: stack.accountIdOf(plan.site) });
-      });
+      for (const entry of model.archiveRestore) {
+        if (entry.bucket.site === plan.site) new ArchiveRestoreAutomation(stack, `archive-restore-${restoreKey(entry)}`, { model, entry, accountId: stack.accountIdOf(plan.site) });
+      }
       break;
   }
   for (const dep of plan.dependsOn) {

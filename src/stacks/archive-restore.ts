@@ -63,10 +63,9 @@ export class ArchiveRestoreAutomation extends Construct {
     const bucket = entry.bucket;
     const region = bucket.site.region;
     const partition = partitionOf(region);
-    const index = model.archiveRestore.indexOf(entry);
     const name = restoreName(model, entry);
     this.functionName = name;
-    const lid = (what: string) => `restore_${index}_${what}`;
+    const lid = (what: string) => `restore_${restoreKey(entry)}_${what}`;
 
     // CloudTrail: GetObject data events for exactly this bucket/prefix (data events cost per event).
     const trailName = name;
@@ -198,19 +197,26 @@ export class ArchiveRestoreAutomation extends Construct {
   }
 }
 
-/** `<blueprint>-restore-<bucket key>`, with the entry's index when one bucket has several entries; at most 64 characters. */
+const prefixHash = (entry: ArchiveRestore) => createHash('sha256').update(entry.prefix).digest('hex').slice(0, 6);
+
+/**
+ * What an entry's resources are keyed by: its bucket and prefix, never its place in the list, so
+ * adding, removing or reordering entries leaves the others' addresses and names as they are.
+ * `<bucket key>` for the whole bucket, `<bucket key>_<hash of the prefix>` for a prefix.
+ */
+export const restoreKey = (entry: ArchiveRestore): string => (entry.prefix ? `${entry.bucket.key}_${prefixHash(entry)}` : entry.bucket.key);
+
+/** `<blueprint>-restore-<bucket key>[-<hash of the prefix>]`; at most 64 characters with room for -recheck. */
 export function restoreName(m: Blueprint, entry: ArchiveRestore): string {
-  const sameBucket = m.archiveRestore.filter((a) => a.bucket === entry.bucket);
-  const suffix = sameBucket.length > 1 ? `-${sameBucket.indexOf(entry)}` : '';
-  return `${m.name}-restore-${entry.bucket.key.toLowerCase().replace(/_/g, '-')}`.slice(0, 64 - suffix.length - 9) + suffix; // room for -recheck
+  const suffix = entry.prefix ? `-${prefixHash(entry)}` : '';
+  return `${m.name}-restore-${entry.bucket.key.toLowerCase().replace(/_/g, '-')}`.slice(0, 64 - suffix.length - 9) + suffix;
 }
 
 /** The trail's own log bucket: short-lived, with lustreform's secure defaults (versioned, so logs cannot be silently overwritten). */
 function trailLogBucket(m: Blueprint, entry: ArchiveRestore): Bucket {
   const hash = createHash('sha256').update(`${entry.bucket.name}/${entry.prefix}`).digest('hex').slice(0, 10);
-  const index = m.archiveRestore.indexOf(entry);
   return {
-    key: `restore_${index}_trail_logs`,
+    key: `restore_${restoreKey(entry)}_trail_logs`,
     path: entry.path,
     site: entry.bucket.site,
     name: `${m.name}-trail-${hash}`,

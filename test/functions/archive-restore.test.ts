@@ -27,8 +27,8 @@ beforeEach(() => {
   sqs.reset();
   process.env.DAYS = '7';
   process.env.TIER = 'Standard';
-  process.env.TOPIC_ARN = 'arn:aws:sns:eu-central-1:111111111111:climate-restore-input-notify';
-  process.env.QUEUE_URL = 'https://sqs.eu-central-1.amazonaws.com/111111111111/climate-restore-input-recheck';
+  process.env.TOPIC_ARN = 'arn:aws:sns:eu-central-1:111111111111:climate-restore-input-d32adf-notify';
+  process.env.QUEUE_URL = 'https://sqs.eu-central-1.amazonaws.com/111111111111/climate-restore-input-d32adf-recheck';
   process.env.RECHECK_SECONDS = '900';
   lines = [];
   jest.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(JSON.parse(line)));

@@ -92,18 +92,15 @@ describe('lustreform diff', () => {
   });
 
   test('an EventBridge rule whose name changes is a replacement in the destructive table; depends_on is not an attribute', async () => {
-    // A second entry on the same bucket renames the first one's rule (<name>-restore-input-0).
-    const head = multiSite();
-    head.archiveRestore.push({ bucket: 'input', prefix: 'Other/' });
-    const r = JSON.parse((await run('diff', ...files(multiSite(), head), '--format', 'json')).out);
-    const rule = r.find((c: { type: string; action: string }) => c.type === 'aws_cloudwatch_event_rule' && c.action !== 'create');
-    expect(rule).toMatchObject({ action: 'replace', destructive: true, consequence: expect.stringContaining('is replaced: deleted, then created again') });
-    expect(rule.changes).toContainEqual(expect.objectContaining({ attribute: 'name', forcesReplacement: true }));
-    const md = (await run('diff', ...files(multiSite(), head))).out;
-    expect(md.slice(md.indexOf('### Destructive changes'), md.indexOf('### All changes'))).toContain(`\`${rule.address}\` | replace | the EventBridge rule`);
+    const { diffMarkdown, diffResources, synthesizedResources } = await import('../../src/review/diff');
+    const rule = (name: string) => new Map([['s/aws_cloudwatch_event_rule.restore', { stack: 's', type: 'aws_cloudwatch_event_rule', name: 'restore', config: { name, event_pattern: '{}' } }]]);
+    const [change] = diffResources(rule('climate-restore-input'), rule('climate-restore-inputs'));
+    expect(change).toMatchObject({ action: 'replace', destructive: true, consequence: expect.stringContaining('is replaced: deleted, then created again') });
+    expect(change.changes).toEqual([expect.objectContaining({ attribute: 'name', forcesReplacement: true })]);
+    const md = diffMarkdown([change], 'a', 'b');
+    expect(md.slice(md.indexOf('### Destructive changes'), md.indexOf('### All changes'))).toContain('`aws_cloudwatch_event_rule.restore` | replace | the EventBridge rule restore is replaced');
 
     const resources = (dependsOn: string[]) => new Map([['s/aws_sqs_queue.q', { stack: 's', type: 'aws_sqs_queue', name: 'q', config: { name: 'q', depends_on: dependsOn } }]]);
-    const { diffResources, synthesizedResources } = await import('../../src/review/diff');
     expect(diffResources(resources(['aws_s3_bucket.a']), resources(['aws_s3_bucket.b']))).toEqual([]);
     expect(synthesizedResources(undefined).size).toBe(0);
   });

@@ -16,8 +16,8 @@ const stackOf = (d: Draft) => synthDraft(d).stacks['climate-primary-protection']
 describe('archive restore: synthesized', () => {
   test('CloudTrail logs only GetObject data events under the bucket/prefix, into its own secured log bucket', () => {
     const stack = stackOf(multiSite());
-    const trail = resources(stack, 'aws_cloudtrail').restore_0_trail;
-    expect(trail).toMatchObject({ name: 'climate-restore-input', enable_log_file_validation: true, is_multi_region_trail: false, include_global_service_events: false, s3_bucket_name: '${aws_s3_bucket.restore_0_trail_logs.bucket}' });
+    const trail = resources(stack, 'aws_cloudtrail').restore_input_d32adf_trail;
+    expect(trail).toMatchObject({ name: 'climate-restore-input-d32adf', enable_log_file_validation: true, is_multi_region_trail: false, include_global_service_events: false, s3_bucket_name: '${aws_s3_bucket.restore_input_d32adf_trail_logs.bucket}' });
     expect(trail.advanced_event_selector).toEqual([
       {
         name: 'GetObject under s3://acme-climate-input/ExtData/',
@@ -29,13 +29,13 @@ describe('archive restore: synthesized', () => {
         ],
       },
     ]);
-    expect(trail.depends_on).toEqual(['aws_s3_bucket_policy.restore_0_trail_logs']);
-    const logBucket = resources(stack, 'aws_s3_bucket').restore_0_trail_logs.bucket;
-    expect(resources(stack, 'aws_s3_bucket_public_access_block').restore_0_trail_logs).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
-    expect(resources(stack, 'aws_s3_bucket_server_side_encryption_configuration').restore_0_trail_logs.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe('AES256');
-    expect(resources(stack, 'aws_s3_bucket_lifecycle_configuration').restore_0_trail_logs.rule[0]).toMatchObject({ expiration: [{ days: 30 }] });
-    const statements = policy(resources(stack, 'aws_s3_bucket_policy').restore_0_trail_logs).Statement;
-    const trailArn = 'arn:aws:cloudtrail:eu-central-1:111111111111:trail/climate-restore-input';
+    expect(trail.depends_on).toEqual(['aws_s3_bucket_policy.restore_input_d32adf_trail_logs']);
+    const logBucket = resources(stack, 'aws_s3_bucket').restore_input_d32adf_trail_logs.bucket;
+    expect(resources(stack, 'aws_s3_bucket_public_access_block').restore_input_d32adf_trail_logs).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(resources(stack, 'aws_s3_bucket_server_side_encryption_configuration').restore_input_d32adf_trail_logs.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe('AES256');
+    expect(resources(stack, 'aws_s3_bucket_lifecycle_configuration').restore_input_d32adf_trail_logs.rule[0]).toMatchObject({ expiration: [{ days: 30 }] });
+    const statements = policy(resources(stack, 'aws_s3_bucket_policy').restore_input_d32adf_trail_logs).Statement;
+    const trailArn = 'arn:aws:cloudtrail:eu-central-1:111111111111:trail/climate-restore-input-d32adf';
     expect(statements).toContainEqual({ Sid: 'CloudTrailAclCheck', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: `arn:aws:s3:::${logBucket}`, Condition: { StringEquals: { 'aws:SourceArn': trailArn } } });
     expect(statements).toContainEqual(expect.objectContaining({ Sid: 'CloudTrailWrite', Resource: `arn:aws:s3:::${logBucket}/AWSLogs/111111111111/*`, Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': trailArn } } }));
     expect(statements.map((s: { Sid: string }) => s.Sid)).toContain('DenyInsecureTransport');
@@ -43,50 +43,50 @@ describe('archive restore: synthesized', () => {
 
   test('the EventBridge rule matches failed GetObject calls on the bucket and prefix, and may invoke the function', () => {
     const stack = stackOf(multiSite());
-    expect(JSON.parse(resources(stack, 'aws_cloudwatch_event_rule').restore_0_rule.event_pattern)).toEqual({
+    expect(JSON.parse(resources(stack, 'aws_cloudwatch_event_rule').restore_input_d32adf_rule.event_pattern)).toEqual({
       source: ['aws.s3'],
       'detail-type': ['AWS API Call via CloudTrail'],
       detail: { eventSource: ['s3.amazonaws.com'], eventName: ['GetObject'], errorCode: ['InvalidObjectState'], requestParameters: { bucketName: ['acme-climate-input'], key: [{ prefix: 'ExtData/' }] } },
     });
-    expect(resources(stack, 'aws_cloudwatch_event_target').restore_0_target).toMatchObject({ rule: '${aws_cloudwatch_event_rule.restore_0_rule.name}', arn: '${aws_lambda_function.restore_0_function.arn}', dead_letter_config: { arn: '${aws_sqs_queue.restore_0_dlq.arn}' } });
-    expect(resources(stack, 'aws_lambda_permission').restore_0_permission).toMatchObject({ action: 'lambda:InvokeFunction', principal: 'events.amazonaws.com', source_arn: '${aws_cloudwatch_event_rule.restore_0_rule.arn}' });
+    expect(resources(stack, 'aws_cloudwatch_event_target').restore_input_d32adf_target).toMatchObject({ rule: '${aws_cloudwatch_event_rule.restore_input_d32adf_rule.name}', arn: '${aws_lambda_function.restore_input_d32adf_function.arn}', dead_letter_config: { arn: '${aws_sqs_queue.restore_input_d32adf_dlq.arn}' } });
+    expect(resources(stack, 'aws_lambda_permission').restore_input_d32adf_permission).toMatchObject({ action: 'lambda:InvokeFunction', principal: 'events.amazonaws.com', source_arn: '${aws_cloudwatch_event_rule.restore_input_d32adf_rule.arn}' });
   });
 
   test('the function: nodejs22.x on arm64, its settings, log group first, DLQ, reserved concurrency', () => {
     const stack = stackOf(multiSite());
-    const fn = resources(stack, 'aws_lambda_function').restore_0_function;
+    const fn = resources(stack, 'aws_lambda_function').restore_input_d32adf_function;
     expect(fn).toMatchObject({
       runtime: 'nodejs22.x',
       architectures: ['arm64'],
       handler: 'index.handler',
       reserved_concurrent_executions: 5,
-      dead_letter_config: { target_arn: '${aws_sqs_queue.restore_0_dlq.arn}' },
-      depends_on: ['aws_cloudwatch_log_group.restore_0_logs'],
-      environment: { variables: { DAYS: '7', TIER: 'Standard', TOPIC_ARN: '${aws_sns_topic.restore_0_topic.arn}', QUEUE_URL: '${aws_sqs_queue.restore_0_recheck.url}', RECHECK_SECONDS: '900' } },
+      dead_letter_config: { target_arn: '${aws_sqs_queue.restore_input_d32adf_dlq.arn}' },
+      depends_on: ['aws_cloudwatch_log_group.restore_input_d32adf_logs'],
+      environment: { variables: { DAYS: '7', TIER: 'Standard', TOPIC_ARN: '${aws_sns_topic.restore_input_d32adf_topic.arn}', QUEUE_URL: '${aws_sqs_queue.restore_input_d32adf_recheck.url}', RECHECK_SECONDS: '900' } },
     });
-    expect(resources(stack, 'aws_cloudwatch_log_group').restore_0_logs).toMatchObject({ name: '/aws/lambda/climate-restore-input', retention_in_days: 30 });
+    expect(resources(stack, 'aws_cloudwatch_log_group').restore_input_d32adf_logs).toMatchObject({ name: '/aws/lambda/climate-restore-input-d32adf', retention_in_days: 30 });
   });
 
   test('least privilege: restore and read on exactly the bucket/prefix, logs, its queues and topic', () => {
     const stack = stackOf(multiSite());
-    const doc = stack.data.aws_iam_policy_document.restore_0_role.statement;
+    const doc = stack.data.aws_iam_policy_document.restore_input_d32adf_role.statement;
     expect(doc).toEqual([
       { sid: 'HeadAndRestore', actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:RestoreObject'], resources: ['arn:aws:s3:::acme-climate-input/ExtData/*'] },
-      { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: ['${aws_cloudwatch_log_group.restore_0_logs.arn}:*'] },
-      { sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: ['${aws_sqs_queue.restore_0_dlq.arn}'] },
+      { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: ['${aws_cloudwatch_log_group.restore_input_d32adf_logs.arn}:*'] },
+      { sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: ['${aws_sqs_queue.restore_input_d32adf_dlq.arn}'] },
       expect.objectContaining({ sid: 'BucketKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'] }),
-      { sid: 'Notify', actions: ['sns:Publish'], resources: ['${aws_sns_topic.restore_0_topic.arn}'] },
-      { sid: 'Recheck', actions: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'], resources: ['${aws_sqs_queue.restore_0_recheck.arn}'] },
+      { sid: 'Notify', actions: ['sns:Publish'], resources: ['${aws_sns_topic.restore_input_d32adf_topic.arn}'] },
+      { sid: 'Recheck', actions: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'], resources: ['${aws_sqs_queue.restore_input_d32adf_recheck.arn}'] },
     ]);
-    expect(resources(stack, 'aws_iam_role_policy').restore_0_role.policy).toBe('${data.aws_iam_policy_document.restore_0_role.json}');
+    expect(resources(stack, 'aws_iam_role_policy').restore_input_d32adf_role.policy).toBe('${data.aws_iam_policy_document.restore_input_d32adf_role.json}');
   });
 
   test('notify: topic scoped to the account, e-mail subscriptions, the re-check queue feeding the function', () => {
     const stack = stackOf(multiSite());
-    expect(resources(stack, 'aws_sns_topic_subscription').restore_0_email_0).toMatchObject({ protocol: 'email', endpoint: 'ops@example.org', topic_arn: '${aws_sns_topic.restore_0_topic.arn}' });
-    const topicPolicy = stack.data.aws_iam_policy_document.restore_0_topic.statement;
+    expect(resources(stack, 'aws_sns_topic_subscription').restore_input_d32adf_email_0).toMatchObject({ protocol: 'email', endpoint: 'ops@example.org', topic_arn: '${aws_sns_topic.restore_input_d32adf_topic.arn}' });
+    const topicPolicy = stack.data.aws_iam_policy_document.restore_input_d32adf_topic.statement;
     expect(topicPolicy[0].principals).toEqual([{ type: 'AWS', identifiers: ['arn:aws:iam::111111111111:root'] }]);
-    expect(resources(stack, 'aws_lambda_event_source_mapping').restore_0_recheck).toMatchObject({ event_source_arn: '${aws_sqs_queue.restore_0_recheck.arn}', function_name: '${aws_lambda_function.restore_0_function.arn}' });
+    expect(resources(stack, 'aws_lambda_event_source_mapping').restore_input_d32adf_recheck).toMatchObject({ event_source_arn: '${aws_sqs_queue.restore_input_d32adf_recheck.arn}', function_name: '${aws_lambda_function.restore_input_d32adf_function.arn}' });
   });
 
   test('without notify: no topic, no re-check queue', () => {
@@ -94,8 +94,8 @@ describe('archive restore: synthesized', () => {
     delete d.archiveRestore[0].notify;
     const stack = stackOf(d);
     expect(resources(stack, 'aws_sns_topic')).toEqual({});
-    expect(Object.keys(resources(stack, 'aws_sqs_queue'))).toEqual(['restore_0_dlq']);
-    expect(resources(stack, 'aws_lambda_function').restore_0_function.environment.variables).toEqual({ DAYS: '7', TIER: 'Standard' });
+    expect(Object.keys(resources(stack, 'aws_sqs_queue'))).toEqual(['restore_input_d32adf_dlq']);
+    expect(resources(stack, 'aws_lambda_function').restore_input_d32adf_function.environment.variables).toEqual({ DAYS: '7', TIER: 'Standard' });
   });
 
   test('no stack of any example has a bucket notification resource', () => {
@@ -126,7 +126,7 @@ describe('archive restore: the deployed artifact', () => {
     const model = validateDraft(multiSite()).model!;
     buildApp(model, { outdir: out }).synth();
     const { stacks } = readOut(out);
-    const fn = resources(stacks['climate-primary-protection'], 'aws_lambda_function').restore_0_function;
+    const fn = resources(stacks['climate-primary-protection'], 'aws_lambda_function').restore_input_d32adf_function;
     const zip = join(out, 'stacks', 'climate-primary-protection', fn.filename);
     expect(existsSync(zip)).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), 'lustreform-unzip-'));
@@ -152,5 +152,24 @@ describe('archive restore: the deployed artifact', () => {
     const again = await invoke();
     expect(JSON.parse(again.split('\n').find((l) => l.startsWith('RESULT '))!.slice(7)).decisions[0]).toMatchObject({ decision: 'skip', reason: 'restore-ongoing' });
     expect(s3.calls.filter((c) => c.method === 'POST')).toHaveLength(1);
+  });
+});
+
+describe('archive restore resources are keyed by bucket and prefix', () => {
+  test('adding, removing or reordering entries leaves the other entries\' addresses and names as they are', () => {
+    const addresses = (d: ReturnType<typeof multiSite>) => {
+      const s = synthDraft(d).stacks['climate-primary-protection'];
+      return Object.entries<Record<string, { name?: string; function_name?: string }>>(s.resource).flatMap(([type, byName]) =>
+        Object.entries(byName).filter(([name]) => name.startsWith('restore_')).map(([name, r]) => `${type}.${name} ${r.name ?? r.function_name ?? ''}`),
+      );
+    };
+    const before = addresses(multiSite());
+    const more = multiSite();
+    more.archiveRestore.unshift({ bucket: 'input', prefix: 'Other/' });
+    more.archiveRestore.push({ bucket: 'output', prefix: 'results/' });
+    const after = addresses(more);
+    for (const a of before) expect(after).toContain(a);
+    expect(after.length).toBeGreaterThan(before.length);
+    expect(before).toContain('aws_cloudwatch_event_rule.restore_input_d32adf_rule climate-restore-input-d32adf');
   });
 });

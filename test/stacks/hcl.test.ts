@@ -54,7 +54,7 @@ describe('synth --hcl: the exit path off cdktf', () => {
 
   test('token-bearing strings stay valid HCL (the recheck queue redrive policy is jsonencode, not a JSON string)', async () => {
     const { hcl } = await synthBoth(multiSite());
-    expect(hcl['climate-primary-protection']).toMatch(/redrive_policy += jsonencode\(\{ ?"deadLetterTargetArn" = aws_sqs_queue.restore_0_dlq.arn, "maxReceiveCount" = 5 ?\}\)/);
+    expect(hcl['climate-primary-protection']).toMatch(/redrive_policy += jsonencode\(\{ ?"deadLetterTargetArn" = aws_sqs_queue.restore_input_d32adf_dlq.arn, "maxReceiveCount" = 5 ?\}\)/);
   });
 
   test('references are bare expressions and depends_on entries are references, as terraform fmt writes them', async () => {
