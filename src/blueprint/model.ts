@@ -117,6 +117,8 @@ export interface FileSystem extends Located {
   metadata?: { mode: 'AUTOMATIC' | 'USER_PROVISIONED'; iops?: number };
   efa: boolean;
   weeklyMaintenance?: string;
+  /** FSx data repository event logging into a log group lustreform creates (DISABLED: none). */
+  logging: { level: 'WARN_ERROR' | 'ERROR' | 'WARN' | 'DISABLED'; retentionDays: number };
 }
 
 export interface BackupCopy extends Located {

@@ -130,6 +130,8 @@ export function buildModel(file: string, data: Raw): Blueprint {
       metadata: f.metadata,
       efa: f.efa,
       weeklyMaintenance: f.weeklyMaintenance,
+      // Import and export failures are otherwise invisible: logged by default where there are repositories.
+      logging: { level: f.logging?.level ?? (repositories.length ? 'WARN_ERROR' : 'DISABLED'), retentionDays: f.logging?.retentionDays ?? 30 },
     });
   }
 

@@ -25,6 +25,7 @@ const SECTIONS: [string, Node][] = [
   ['fileSystems.<key>.backups', defs.fileSystem.properties.backups],
   ['fileSystems.<key>.readCache', defs.fileSystem.properties.readCache],
   ['fileSystems.<key>.metadata', defs.fileSystem.properties.metadata],
+  ['fileSystems.<key>.logging', defs.fileSystem.properties.logging],
   ['backupPlans.<key>', defs.backupPlan],
   ['backupPlans.<key>.copyTo[]', defs.backupPlan.properties.copyTo.items],
   ['backupPlans.<key>.vaultLock', defs.backupPlan.properties.vaultLock],

@@ -1,3 +1,4 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { FsxDataRepositoryAssociation } from '@cdktf/provider-aws/lib/fsx-data-repository-association';
 import { FsxLustreFileSystem } from '@cdktf/provider-aws/lib/fsx-lustre-file-system';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -81,6 +82,10 @@ export class LustreFileSystem extends Construct {
 
     const persistent = !isScratch(fs);
     const tiering = fs.storageType === 'INTELLIGENT_TIERING';
+    // FSx writes through its service-linked role, which may only use log groups under /aws/fsx/.
+    const logs =
+      fs.logging.level === 'DISABLED' ? undefined : new CloudwatchLogGroup(this, 'logs', { name: `/aws/fsx/${model.name}-${key}`, retentionInDays: fs.logging.retentionDays, tags: { 'lustreform:filesystem': key } });
+    logs?.overrideLogicalId(`${key}_fsx_logs`);
     this.fileSystem = new FsxLustreFileSystem(this, 'file-system', {
       deploymentType: fs.deploymentType,
       storageType: fs.storageType,
@@ -97,6 +102,7 @@ export class LustreFileSystem extends Construct {
       metadataConfiguration: fs.metadata ? { mode: fs.metadata.mode, iops: fs.metadata.iops } : undefined,
       efaEnabled: fs.efa || undefined,
       weeklyMaintenanceStartTime: fs.weeklyMaintenance,
+      logConfiguration: logs ? { level: fs.logging.level, destination: logs.arn } : undefined,
       backupId: props.backupId,
       // Persistent types: backups exactly as the blueprint says, 0 (off) when it says nothing, since
       // one API default is 30 days and S3-linked file systems must not have them.

@@ -171,3 +171,21 @@ describe('forbidden combinations are rejected before synth', () => {
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 });
+
+describe('FSx logging', () => {
+  test('on by default (WARN_ERROR) for file systems with repositories, into a log group lustreform creates; off without repositories or when DISABLED', () => {
+    const lustre = (d: Draft) => synthDraft(d).stacks['climate-primary-lustre'];
+    const s = lustre(multiSite());
+    expect(resources(s, 'aws_cloudwatch_log_group').work_fsx_logs).toMatchObject({ name: '/aws/fsx/climate-work', retention_in_days: 30 });
+    expect(resources(s, 'aws_fsx_lustre_file_system').work.log_configuration).toEqual({ level: 'WARN_ERROR', destination: '${aws_cloudwatch_log_group.work_fsx_logs.arn}' });
+    expect(resources(s, 'aws_fsx_lustre_file_system').archive.log_configuration).toBeUndefined(); // no repositories
+    expect(resources(s, 'aws_cloudwatch_log_group').archive_fsx_logs).toBeUndefined();
+    const d = multiSite();
+    d.fileSystems.work.logging = { level: 'DISABLED' };
+    d.fileSystems.archive.logging = { level: 'ERROR', retentionDays: 90 };
+    const t = lustre(d);
+    expect(resources(t, 'aws_fsx_lustre_file_system').work.log_configuration).toBeUndefined();
+    expect(resources(t, 'aws_fsx_lustre_file_system').archive.log_configuration).toEqual({ level: 'ERROR', destination: '${aws_cloudwatch_log_group.archive_fsx_logs.arn}' });
+    expect(resources(t, 'aws_cloudwatch_log_group').archive_fsx_logs.retention_in_days).toBe(90);
+  });
+});
