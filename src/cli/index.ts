@@ -6,6 +6,7 @@ import { registerExport } from './export';
 import { registerFailover } from './failover';
 import { registerHydrate } from './hydrate';
 import { registerImport } from './import';
+import { registerInit } from './init';
 import { registerReplicateExisting } from './replicate-existing';
 import { registerReview } from './review';
 import { registerRules } from './rules';
@@ -30,6 +31,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: (s) => io.err(s) })
     .showHelpAfterError('(run lustreform --help for the commands)');
+  registerInit(program, io, done);
   registerValidate(program, io, done);
   registerRules(program, io, done);
   registerSynth(program, io, done);

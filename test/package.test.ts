@@ -1,0 +1,63 @@
+/**
+ * The package as users get it: `npm pack`, installed into a new project, then `lustreform init`,
+ * `lustreform validate` and `cdktf synth` there, as the README says.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './helpers/blueprints';
+import { run } from './helpers/cli';
+
+const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+
+describe('the published package', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lustreform-pack-'));
+  let tarball = '';
+
+  beforeAll(() => {
+    const out = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], ROOT));
+    tarball = join(dir, out[0].filename);
+  });
+
+  test('holds what runs (dist, schema, function source, docs) and nothing else', () => {
+    const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
+    for (const f of ['bin/lustreform.js', 'dist/main.js', 'dist/cli/index.js', 'schemas/blueprint.schema.json', 'src/functions/archive-restore/index.ts', 'README.md', 'docs/blueprint.md', 'blueprints/quickstart.yaml', 'examples/github-actions/terraform-plan.yml']) expect(files).toContain(f);
+    expect(files.filter((f) => /\.cpuprofile$|tsbuildinfo|^test\/|^src\/(?!functions)|cdktf\.out|\.tfstate/.test(f))).toEqual([]);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.private).toBeUndefined();
+    expect(readdirSync(ROOT).filter((f) => f.endsWith('.cpuprofile'))).toEqual([]);
+  });
+
+  test('installs into a new project, where lustreform init, lustreform validate and cdktf synth work', () => {
+    const project = join(dir, 'infra');
+    mkdirSync(project);
+    npm(['init', '-y'], project);
+    npm(['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], project);
+    const lustreform = (...args: string[]) => spawnSync(join(project, 'node_modules', '.bin', 'lustreform'), args, { cwd: project, encoding: 'utf8' });
+    const init = lustreform('init', '.');
+    expect(init.stderr).not.toMatch(/error/i);
+    expect(init.status).toBe(0);
+    for (const f of ['cdktf.json', 'blueprints/quickstart.yaml', '.github/workflows/terraform-plan.yml', '.github/workflows/blueprint-review.yml', '.gitignore']) expect(existsSync(join(project, f))).toBe(true);
+    expect(readFileSync(join(project, 'blueprints/quickstart.yaml'), 'utf8')).toContain('$schema=../node_modules/lustreform/schemas/blueprint.schema.json');
+    expect(lustreform('validate', '-b', 'blueprints/quickstart.yaml')).toMatchObject({ status: 0, stdout: '' });
+    // The cdktf CLI (this repository's, as a user's devDependency would be) runs the installed app.
+    const synth = spawnSync(join(ROOT, 'node_modules', '.bin', 'cdktf'), ['synth'], { cwd: project, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+    expect(synth.status).toBe(0);
+    expect(readdirSync(join(project, 'cdktf.out', 'stacks')).sort()).toEqual(['quickstart-main-lustre', 'quickstart-main-storage']);
+    // The archive-restore function is bundled from the installed package's source.
+    writeFileSync(join(project, 'blueprints', 'restore.yaml'), `${readFileSync(join(project, 'blueprints/quickstart.yaml'), 'utf8')}archiveRestore:\n  - { bucket: input }\n`);
+    const withRestore = lustreform('synth', '-b', 'blueprints/restore.yaml', '--out', 'restore.out');
+    expect(withRestore.status).toBe(0);
+    expect(readdirSync(join(project, 'restore.out', 'stacks'))).toContain('quickstart-main-protection');
+  });
+
+  test('init refuses a directory in use, writes nothing, exit 2', async () => {
+    const used = mkdtempSync(join(tmpdir(), 'lustreform-init-'));
+    writeFileSync(join(used, 'main.tf'), '');
+    const r = await run('init', used);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('is not empty (main.tf); run lustreform init in a new directory');
+    expect(readdirSync(used)).toEqual(['main.tf']);
+  });
+});
