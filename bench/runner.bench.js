@@ -1,41 +1,57 @@
 'use strict';
 // bench/runner, ratios in one run:
-// 1. API calls to watch 200 data repository tasks to completion: lustreform's watcher (one
-//    DescribeDataRepositoryTasks per 50 task ids) against one call per task per poll.
+// 1. DescribeDataRepositoryTasks calls of `lustreform import --wait` (the command, in-process, against
+//    the test suite's fake FSx) with 200 file systems at one site, against one call per task per
+//    poll round. Target: ceil(n/50) calls per round.
 // 2. Hydrating files (BENCH_HYDRATE_FILES, default 100000) with the simulated lfs: lustreform
 //    hydrate against the documented `find | xargs -0 -n 1 -P 8 lfs hsm_restore`. Target: 10x faster.
 const { execFileSync, execSync } = require('node:child_process');
 const { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { watchTasks } = require('../dist/runner/tasks');
+const { stringify } = require('yaml');
+const { generateBlueprint } = require('./generate');
 const { report } = require('./measure');
 
-async function apiCalls() {
-  const TASKS = 200;
-  const STEPS = 6; // polls until a task finishes
-  const seen = new Map();
-  let calls = 0;
-  const clients = {
-    fsx: {
-      send: async (cmd) => {
-        calls++;
-        return {
-          DataRepositoryTasks: cmd.input.TaskIds.map((id) => {
-            const n = (seen.get(id) ?? 0) + 1;
-            seen.set(id, n);
-            return { TaskId: id, Lifecycle: n >= STEPS ? 'SUCCEEDED' : 'EXECUTING' };
-          }),
-        };
-      },
-    },
-  };
-  const watched = Array.from({ length: TASKS }, (_, i) => ({ clients, taskId: `task-${i}`, make: (t) => ({ taskId: t.TaskId, lifecycle: t.Lifecycle }) }));
-  await watchTasks(watched, { deadline: Date.now() + 60_000, clock: { now: Date.now, pollMs: 1, maxPollMs: 1 } });
-  const naive = TASKS * STEPS; // one DescribeDataRepositoryTasks per task per poll
-  console.log('\n## runner: API calls to watch 200 tasks to completion');
-  console.log(`  lustreform (50 task ids per call)                           ${String(calls).padStart(9)} calls  ${(calls / naive).toFixed(3)}x`);
-  console.log(`  one call per task per poll                                  ${String(naive).padStart(9)} calls  1.000x`);
+/** The test suite's fake AWS (TypeScript), transpiled for this process. */
+function loadFakeAws() {
+  const ts = require('typescript');
+  const dir = mkdtempSync(join(tmpdir(), 'lustreform-fake-aws-'));
+  for (const name of ['fake-aws', 'fake-s3']) {
+    const source = readFileSync(join(__dirname, '..', 'test', 'helpers', `${name}.ts`), 'utf8');
+    writeFileSync(join(dir, `${name}.js`), ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText);
+  }
+  return require(join(dir, 'fake-aws.js')).FakeAws;
+}
+
+async function importCalls() {
+  const FILE_SYSTEMS = 200;
+  const FakeAws = loadFakeAws();
+  const aws = new FakeAws();
+  await aws.start();
+  const draft = generateBlueprint({ sites: 1, fsPerSite: FILE_SYSTEMS, edgesPerSite: 0 });
+  Object.keys(draft.fileSystems).forEach((key, i) => {
+    draft.fileSystems[key].repositories[0].preload = 'metadata';
+    const id = `fs-${String(i).padStart(17, '0')}`;
+    aws.addFileSystem(id, { 'lustreform:blueprint': 'bench', 'lustreform:site': 's0', 'lustreform:filesystem': key });
+    aws.addAssociation(id, '/in', `s3://bench-s0-b0/fs${i}/in/`, 'AVAILABLE', 0, { AutoImportPolicy: { Events: ['NEW', 'CHANGED', 'DELETED'] } });
+    aws.addAssociation(id, '/out', `s3://bench-s0-b1/fs${i}/out/`, 'AVAILABLE', 0, { AutoExportPolicy: { Events: ['NEW', 'CHANGED', 'DELETED'] } });
+  });
+  aws.taskSteps = 3; // polls until a task ends
+  const work = mkdtempSync(join(tmpdir(), 'lustreform-import-bench-'));
+  writeFileSync(join(work, 'bp.yaml'), stringify(draft));
+  Object.assign(process.env, aws.env());
+  const { main } = require('../dist/cli');
+  const quiet = { out: () => undefined, err: (t) => process.stderr.write(t), isTTY: false };
+  const code = await main(['node', 'lustreform', 'import', '-b', join(work, 'bp.yaml'), '--wait', '--timeout', '10m', '--journal', join(work, 'journal'), '--format', 'json'], quiet);
+  await aws.stop();
+  rmSync(work, { recursive: true, force: true });
+  const describes = aws.calls.filter((c) => c.op === 'DescribeDataRepositoryTasks').map((c) => c.input.TaskIds.length);
+  const perTask = describes.reduce((a, b) => a + b, 0); // one call per task per poll round
+  const rounds = Math.max(...aws.tasks.map((t) => t.describes));
+  console.log(`\n## runner: lustreform import --wait, ${FILE_SYSTEMS} file systems at one site (fake FSx; exit ${code})`);
+  console.log(`  lustreform (one watch, 50 task ids per call)                ${String(describes.length).padStart(6)} calls  ${(describes.length / perTask).toFixed(3)}x  (${(describes.length / rounds).toFixed(1)} calls per poll round over ${rounds} rounds; target ${Math.ceil(FILE_SYSTEMS / 50)})`);
+  console.log(`  one call per task per poll round                            ${String(perTask).padStart(6)} calls  1.000x`);
 }
 
 function makeFiles(root, n) {
@@ -76,4 +92,4 @@ function hydrateBench() {
   ], { target: 'at least 10x faster', ok: baseline / ours >= 10 });
 }
 
-module.exports = apiCalls().then(hydrateBench);
+module.exports = importCalls().then(hydrateBench);

@@ -81,11 +81,13 @@ function reportConfig(report: string | undefined, live: LiveFileSystem, kind: Ta
  * otherwise. Without `wait`, starts what may start and returns.
  */
 export async function runTasks(kind: TaskKind, lives: LiveFileSystem[], opts: TaskRunOptions): Promise<TaskOutcome[]> {
-  const results = await Promise.all(lives.map((live) => runOn(kind, live, opts)));
+  // One watch for all file systems: their open tasks are polled together, 50 ids a call per site.
+  const watch = new TaskWatch(opts);
+  const results = await Promise.all(lives.map((live) => runOn(kind, live, opts, watch)));
   return results.flat();
 }
 
-async function runOn(kind: TaskKind, live: LiveFileSystem, opts: TaskRunOptions): Promise<TaskOutcome[]> {
+async function runOn(kind: TaskKind, live: LiveFileSystem, opts: TaskRunOptions, watch: TaskWatch): Promise<TaskOutcome[]> {
   const chunks = kind === 'import' ? importPaths(live) : exportPaths(live);
   if (chunks.length === 0) return [];
   const key = journalKey(kind, live);
@@ -111,7 +113,7 @@ async function runOn(kind: TaskKind, live: LiveFileSystem, opts: TaskRunOptions)
     opts.journal.set(key, run);
     let outcome = toOutcome(kind, live, record.paths, task);
     opts.onChange?.(outcome);
-    if (!TERMINAL.has(outcome.lifecycle) && opts.wait) outcome = await waitFor(kind, live, record, opts);
+    if (!TERMINAL.has(outcome.lifecycle) && opts.wait) outcome = await watch.wait(opts.clients(live), record.taskId!, (t) => toOutcome(kind, live, record.paths, t));
     record.lifecycle = outcome.lifecycle;
     opts.journal.set(key, run);
     outcomes.push(outcome);
@@ -164,44 +166,85 @@ async function startOrFind(kind: TaskKind, live: LiveFileSystem, record: TaskRec
   }
 }
 
-async function waitFor(kind: TaskKind, live: LiveFileSystem, record: TaskRecord, opts: TaskRunOptions): Promise<TaskOutcome> {
-  const [outcome] = await watchTasks([{ clients: opts.clients(live), taskId: record.taskId!, make: (t) => toOutcome(kind, live, record.paths, t) }], opts);
-  return outcome;
-}
-
 export interface Watched {
   clients: SiteClients;
   taskId: string;
   make: (task: DataRepositoryTask) => TaskOutcome;
 }
 
+interface Waiter extends Watched {
+  last?: TaskOutcome;
+  resolve: (outcome: TaskOutcome) => void;
+  reject: (err: unknown) => void;
+}
+
 /**
- * Polls tasks until each is SUCCEEDED, FAILED or CANCELED or the deadline passes: one
- * DescribeDataRepositoryTasks per 50 ids (per client, i.e. per site), at growing intervals.
+ * One poller for every task a command waits on, whichever file system it runs on: per poll round,
+ * one DescribeDataRepositoryTasks per 50 open task ids of a site (ceil(n/50) calls), at growing
+ * intervals, until each task is SUCCEEDED, FAILED or CANCELED or the deadline passes.
  */
-export async function watchTasks(watched: Watched[], opts: Pick<TaskRunOptions, 'deadline' | 'clock' | 'onChange'>): Promise<TaskOutcome[]> {
-  const latest = new Map<string, TaskOutcome>();
-  let delay = opts.clock.pollMs;
-  for (;;) {
-    const open = watched.filter((w) => !TERMINAL.has(latest.get(w.taskId)?.lifecycle ?? ''));
-    const byClient = new Map<SiteClients, Watched[]>();
-    for (const w of open) byClient.set(w.clients, [...(byClient.get(w.clients) ?? []), w]);
-    for (const [clients, ws] of byClient) {
+export class TaskWatch {
+  private readonly open = new Map<string, Waiter>();
+  private polling = false;
+
+  constructor(private readonly opts: Pick<TaskRunOptions, 'deadline' | 'clock' | 'onChange'>) {}
+
+  /** The task's outcome once it ends (or, at the deadline, its last state). */
+  wait(clients: SiteClients, taskId: string, make: Watched['make']): Promise<TaskOutcome> {
+    return new Promise((resolve, reject) => {
+      this.open.set(taskId, { clients, taskId, make, resolve, reject });
+      if (!this.polling) void this.poll();
+    });
+  }
+
+  private async poll(): Promise<void> {
+    this.polling = true;
+    let delay = this.opts.clock.pollMs;
+    try {
+      await new Promise((r) => setImmediate(r)); // let the waits registered together share the first round
+      while (this.open.size) {
+        await this.round();
+        if (this.open.size && this.opts.clock.now() + delay > this.opts.deadline) {
+          for (const w of this.open.values()) w.resolve(w.last ?? { ...w.make({ TaskId: w.taskId } as DataRepositoryTask), lifecycle: 'UNKNOWN' });
+          this.open.clear();
+        }
+        if (!this.open.size) break;
+        await sleep(this.opts.clock, delay);
+        delay = Math.min(delay * 1.5, this.opts.clock.maxPollMs);
+      }
+    } catch (err) {
+      for (const w of this.open.values()) w.reject(err);
+      this.open.clear();
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async round(): Promise<void> {
+    const bySite = new Map<SiteClients, Waiter[]>();
+    for (const w of this.open.values()) bySite.set(w.clients, [...(bySite.get(w.clients) ?? []), w]);
+    for (const [clients, ws] of bySite) {
       for (const ids of chunk(ws.map((w) => w.taskId), 50)) {
         for (const task of await describe(clients, ids)) {
-          const w = ws.find((x) => x.taskId === task.TaskId)!;
+          const w = this.open.get(task.TaskId ?? '');
+          if (!w) continue;
           const outcome = w.make(task);
-          const before = latest.get(w.taskId);
-          latest.set(w.taskId, outcome);
-          if (!before || before.lifecycle !== outcome.lifecycle || before.succeeded !== outcome.succeeded || before.failed !== outcome.failed) opts.onChange?.(outcome);
+          if (!w.last || w.last.lifecycle !== outcome.lifecycle || w.last.succeeded !== outcome.succeeded || w.last.failed !== outcome.failed) this.opts.onChange?.(outcome);
+          w.last = outcome;
+          if (TERMINAL.has(outcome.lifecycle)) {
+            this.open.delete(w.taskId);
+            w.resolve(outcome);
+          }
         }
       }
     }
-    const done = watched.every((w) => TERMINAL.has(latest.get(w.taskId)?.lifecycle ?? ''));
-    if (done || opts.clock.now() + delay > opts.deadline) return watched.map((w) => latest.get(w.taskId) ?? { ...w.make({ TaskId: w.taskId } as DataRepositoryTask), lifecycle: 'UNKNOWN' });
-    await sleep(opts.clock, delay);
-    delay = Math.min(delay * 1.5, opts.clock.maxPollMs);
   }
+}
+
+/** Watches tasks to their end together (one TaskWatch). */
+export function watchTasks(watched: Watched[], opts: Pick<TaskRunOptions, 'deadline' | 'clock' | 'onChange'>): Promise<TaskOutcome[]> {
+  const watch = new TaskWatch(opts);
+  return Promise.all(watched.map((w) => watch.wait(w.clients, w.taskId, w.make)));
 }
 
 async function describe(clients: SiteClients, ids: string[]): Promise<DataRepositoryTask[]> {

@@ -169,6 +169,32 @@ describe('lustreform import', () => {
   });
 });
 
+describe('at fleet scale', () => {
+  test('120 file systems at one site share one watch: each poll round asks for up to 50 tasks a call, not one call per task', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { generateBlueprint } = require('../../bench/generate');
+    const draft = generateBlueprint({ sites: 1, fsPerSite: 120, edgesPerSite: 0 });
+    for (const fs of Object.values<{ repositories: { preload?: string }[] }>(draft.fileSystems)) fs.repositories[0].preload = 'metadata';
+    Object.keys(draft.fileSystems).forEach((key, i) => {
+      const id = `fs-${String(i).padStart(17, '0')}`;
+      aws.addFileSystem(id, { 'lustreform:blueprint': 'bench', 'lustreform:site': 's0', 'lustreform:filesystem': key });
+      aws.addAssociation(id, '/in', `s3://bench-s0-b0/fs${i}/in/`, 'AVAILABLE', 0, { AutoImportPolicy: { Events: ['NEW', 'CHANGED', 'DELETED'] } });
+      aws.addAssociation(id, '/out', `s3://bench-s0-b1/fs${i}/out/`, 'AVAILABLE', 0, { AutoExportPolicy: { Events: ['NEW', 'CHANGED', 'DELETED'] } });
+    });
+    aws.taskSteps = 3;
+    const { file, journal } = writeDraft(draft);
+    const r = await run('import', '-b', file, '--wait', '--timeout', '60s', '--journal', journal, '--format', 'json');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).tasks).toHaveLength(120);
+    const describes = aws.calls.filter((c) => c.op === 'DescribeDataRepositoryTasks').map((c) => c.input.TaskIds.length);
+    const polled = describes.reduce((a, b) => a + b, 0); // what one call per task per round would cost
+    expect(Math.max(...describes)).toBeLessThanOrEqual(50);
+    expect(polled).toBeGreaterThanOrEqual(120 * 5);
+    expect(describes.length).toBeLessThanOrEqual(Math.ceil(polled / 50) + 10);
+  });
+});
+
 describe('AWS failures', () => {
   test('an AWS error is one line and exit 1, never a stack or "internal error"', async () => {
     applyQuickstart(aws);
