@@ -70,26 +70,63 @@ function time(fn) {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-function hydrateBench() {
-  const n = Number(process.env.BENCH_HYDRATE_FILES ?? 100000);
-  const root = join(__dirname, '..');
-  const lfs = join(root, 'test', 'fixtures', 'fake-lfs.sh');
+const ROOT = join(__dirname, '..');
+const LFS = join(ROOT, 'test', 'fixtures', 'fake-lfs.sh');
+
+/** `lustreform hydrate` as a user runs it (the CLI, a process of its own): wall time, peak RSS, lfs calls. */
+function runHydrate(work, mount) {
+  const bp = join(work, 'bp.yaml');
+  writeFileSync(bp, readFileSync(join(ROOT, 'blueprints', 'quickstart.yaml'), 'utf8').replace('preload: metadata', 'preload: content'));
+  const rss = join(work, 'rss');
+  // Peak RSS of the process, written when it exits.
+  writeFileSync(join(work, 'rss.js'), `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rss)}, String(process.resourceUsage().maxRSS)));`);
+  let out = '';
+  const ms = time(() => {
+    out = execFileSync(process.execPath, ['--require', join(work, 'rss.js'), join(ROOT, 'bin', 'lustreform.js'), 'hydrate', '-b', bp, '--mount', mount, '--journal', join(work, 'journal'), '--format', 'json'], {
+      env: { ...process.env, LUSTREFORM_LFS: LFS, LUSTREFORM_POLL_MS: '50' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 64 * 1024 * 1024,
+      encoding: 'utf8',
+    });
+  });
+  const result = JSON.parse(out);
+  return { ms, rssKiB: Number(readFileSync(rss, 'utf8')), files: result.files, lfsCalls: result.lfsCalls, ok: result.ok };
+}
+
+function withFiles(n, fn) {
   const work = mkdtempSync(join(tmpdir(), 'lustreform-hydrate-bench-'));
   const mount = join(work, 'mnt');
   mkdirSync(mount);
   makeFiles(mount, n);
-  const bp = join(work, 'bp.yaml');
-  writeFileSync(bp, readFileSync(join(root, 'blueprints', 'quickstart.yaml'), 'utf8').replace('preload: metadata', 'preload: content'));
-  const baseline = time(() => execSync(`find input -type f -print0 | xargs -0 -n 1 -P 8 ${lfs} hsm_restore`, { cwd: mount, stdio: 'ignore' }));
-  execSync(`find input -type f -print0 | xargs -0 chmod +t`, { cwd: mount });
-  const ours = time(() =>
-    execFileSync(process.execPath, [join(root, 'bin', 'lustreform.js'), 'hydrate', '-b', bp, '--mount', mount, '--journal', join(work, 'journal'), '--format', 'json'], { env: { ...process.env, LUSTREFORM_LFS: lfs, LUSTREFORM_POLL_MS: '50' }, stdio: ['ignore', 'ignore', 'inherit'] }),
-  );
-  rmSync(work, { recursive: true, force: true });
+  try {
+    return fn(work, mount);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function hydrateBench() {
+  const n = Number(process.env.BENCH_HYDRATE_FILES ?? 100000);
+  const { baseline, ours } = withFiles(n, (work, mount) => {
+    const baseline = time(() => execSync(`find input -type f -print0 | xargs -0 -n 1 -P 8 ${LFS} hsm_restore`, { cwd: mount, stdio: 'ignore' }));
+    execSync('find input -type f -print0 | xargs -0 chmod +t', { cwd: mount });
+    return { baseline, ours: runHydrate(work, mount) };
+  });
   report(`runner: hydrating ${n} small files (simulated lfs)`, [
-    ['lustreform hydrate (batched hsm_state/hsm_restore, 8 parallel)', { median: ours }],
+    ['lustreform hydrate (batched hsm_state/hsm_restore, 8 parallel)', { median: ours.ms }],
     ['find | xargs -0 -n 1 -P 8 lfs hsm_restore', { median: baseline }],
-  ], { target: 'at least 10x faster', ok: baseline / ours >= 10 });
+  ], { target: 'at least 10x faster', ok: baseline / ours.ms >= 10 });
+
+  // Scaling: the same command on BENCH_HYDRATE_MAX files (default 1,000,000); memory must not grow with the tree.
+  const max = Number(process.env.BENCH_HYDRATE_MAX ?? 1000000);
+  const big = withFiles(max, (work, mount) => runHydrate(work, mount));
+  const mib = (kib) => (kib / 1024).toFixed(0);
+  console.log(`\n## runner: hydrate at scale (simulated lfs; peak RSS of the whole process)`);
+  for (const r of [ours, big]) {
+    console.log(`  ${String(r.files).padStart(8)} files  ${(r.ms / 1000).toFixed(1).padStart(7)} s  peak RSS ${mib(r.rssKiB).padStart(5)} MiB  ${((r.lfsCalls / r.files) * 1000).toFixed(1)} lfs processes per 1,000 files${r.ok ? '' : '  (NOT ok)'}`);
+  }
+  const growth = big.rssKiB / ours.rssKiB;
+  console.log(`  ${(big.files / ours.files).toFixed(0)}x the files, ${growth.toFixed(2)}x the peak RSS (${(big.rssKiB / big.files).toFixed(3)} KiB per file at ${big.files}); target: not linear, well under ${(big.files / ours.files).toFixed(0)}x: ${growth < big.files / ours.files / 3 ? 'met' : 'NOT MET'}`);
 }
 
 module.exports = importCalls().then(hydrateBench);

@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../blueprint/errors';
 import type { Blueprint, FileSystem } from '../blueprint/model';
-import { hydrate, parseShard } from '../runner/hydrate';
+import { hydrate, missingRoots, parseShard } from '../runner/hydrate';
 import { progress } from '../runner/progress';
 import { systemClock } from '../runner/time';
 import { blueprintOption, formatOption, type Io } from './io';
@@ -69,6 +69,10 @@ export function registerHydrate(program: Command, io: Io, done: (code: number) =
             return rel;
           })
         : fs!.repositories.filter((r) => r.preload === 'content').map((r) => r.fileSystemPath.replace(/^\/+/, ''));
+      const missing = missingRoots(mount, roots);
+      if (missing.length) {
+        throw new UserError(`${missing.map((r) => `/${r}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing under ${flags.mount}: is the file system mounted there (see the <fs>_mount_command output), and are the repositories AVAILABLE (lustreform verify)? Nothing was loaded`);
+      }
       const p = progress(io, flags.format);
       const lfs = process.env.LUSTREFORM_LFS ?? 'lfs';
       let result;
@@ -92,9 +96,10 @@ export function registerHydrate(program: Command, io: Io, done: (code: number) =
       p.done();
       if (flags.format === 'json') io.out(JSON.stringify(result, null, 2));
       else {
-        io.out(`shard ${result.shard}: ${result.files} files, ${result.alreadyLoaded} already loaded, ${result.restored} loaded now, ${result.stuck.length} could not load, ${result.pending.length} still loading`);
+        io.out(`shard ${result.shard}: ${result.files} files, ${result.alreadyLoaded} already loaded, ${result.restored} loaded now, ${result.stuck.length} could not load, ${result.pending.length} still loading${result.refused.length ? `, ${result.refused.length} refused by lfs` : ''}`);
         if (result.stuck.length) io.out(`could not load (archived or missing in S3? restore them, e.g. lustreform import --restore-archived, then rerun):\n${result.stuck.map((f) => `  ${f}`).join('\n')}`);
         if (result.pending.length) io.out(`still loading at the timeout (rerun to resume):\n${result.pending.map((f) => `  ${f}`).join('\n')}`);
+        if (result.refused.length) io.out(`lfs refused (deleted since the walk, or a name it rejects; rerun once fixed):\n${result.refused.map((r) => `  ${JSON.stringify(r.file).slice(1, -1)}: ${r.reason}`).join('\n')}`);
       }
       done(result.ok ? 0 : 1);
     });

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { released, walk } from '../runner/hydrate';
+import { countReleased } from '../runner/hydrate';
 import { blueprintOption, formatOption, type Io } from './io';
 import { loadModel } from './load';
 import { checkSite } from './runner-options';
@@ -27,7 +27,7 @@ export function registerVerify(program: Command, io: Io, done: (code: number) =>
         recoveryOnly: flags.recovery,
         clientsFor: (site) => clientsFor(model, site),
         releasedUnder: mount
-          ? async (live) => (await released(lfs, live.fs.repositories.filter((r) => r.preload === 'content').flatMap((r) => walk(mount, r.fileSystemPath.replace(/^\/+/, ''))))).length
+          ? (live) => countReleased(lfs, live.fs.repositories.filter((r) => r.preload === 'content').map((r) => r.fileSystemPath.replace(/^\/+/, '')))
           : undefined,
       });
       const failed = checks.filter((c) => c.result === 'fail').length;

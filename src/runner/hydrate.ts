@@ -1,13 +1,17 @@
 /**
  * `lustreform hydrate`: on a Lustre client, loads file contents from S3 (there is no data
- * repository task for that). Walks the tree, keeps this shard's files, skips what the journal or
- * `lfs hsm_state` says is loaded, calls `lfs hsm_restore` with many files per call and N calls in
- * parallel, then polls `lfs hsm_state` until nothing is `released`. A file still released when
- * `lfs hsm_action` says NOOP could not load (typically an archived S3 object): it is listed and
- * the command exits 1. Finished files go to an append-only journal, so a rerun resumes.
+ * repository task for that). Walks the tree directory by directory and streams this shard's files
+ * through a bounded window: `lfs hsm_state` (skip what is loaded), `lfs hsm_restore` with many
+ * files per call and N calls in parallel, then polls `lfs hsm_state` until nothing is `released`.
+ * Memory stays bounded by the window and the largest directory, not by the tree. A file still
+ * released when `lfs hsm_action` says NOOP, and still released when asked again (a restore may
+ * finish between the two calls), could not load (typically an archived S3 object): it is listed
+ * and the command exits 1. A file lfs refuses (deleted since the walk, an odd name) is retried
+ * alone and reported, never counted as loaded. Directories whose files are all loaded go to an
+ * append-only journal, one line each, so a rerun skips them without a single lfs call.
  */
 import { execFile } from 'node:child_process';
-import { appendFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { pool } from './pool';
@@ -45,6 +49,10 @@ export interface HydrateResult {
   stuck: string[];
   /** Files still loading at the deadline. */
   pending: string[];
+  /** Files lfs refused (deleted since the walk, a name it rejects), with what it said. */
+  refused: { file: string; reason: string }[];
+  /** lfs processes started. */
+  lfsCalls: number;
 }
 
 /** `I/N` with 0 <= I < N (array job indexes: Slurm's %a from 0, AWS Batch, Kubernetes indexed Jobs). */
@@ -66,99 +74,253 @@ export function inShard(path: string, shard: Shard): boolean {
   return h % shard.count === shard.index;
 }
 
-/** Regular files under `root` (relative to `mount`), in a stable order; symlinks are not followed. */
-export function walk(mount: string, root: string): string[] {
-  const out: string[] = [];
-  const visit = (rel: string) => {
-    const entries = readdirSync(join(mount, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      const child = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) visit(child);
-      else if (e.isFile()) out.push(child);
+/**
+ * The regular files under each root (relative to `mount`), one directory at a time in a stable
+ * order, without holding the tree: only the directories still to visit. Symlinks are not followed.
+ */
+export function* walkDirectories(mount: string, roots: string[]): Generator<{ dir: string; files: string[] }> {
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const stack = roots.map((r) => r.replace(/^\/+|\/+$/g, '')).reverse();
+  while (stack.length) {
+    const dir = stack.pop()!;
+    let entries;
+    try {
+      entries = readdirSync(join(mount, dir), { withFileTypes: true });
+    } catch {
+      continue; // removed since it was listed
     }
-  };
-  if (existsSync(join(mount, root)) && lstatSync(join(mount, root)).isDirectory()) visit(root.replace(/^\/+|\/+$/g, ''));
-  return out;
+    const child = (name: string) => (dir ? `${dir}/${name}` : name);
+    yield { dir, files: entries.filter((e) => e.isFile()).map((e) => e.name).sort(byName).map(child) };
+    stack.push(...entries.filter((e) => e.isDirectory()).map((e) => e.name).sort(byName).reverse().map(child));
+  }
 }
 
 const chunk = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
-/** What calling lfs needs. */
-export type LfsOptions = Pick<HydrateOptions, 'mount' | 'lfs' | 'batch' | 'parallel'>;
-
-/** Runs `lfs <sub> files...` in the mount and returns its lines keyed by file (env passed on explicitly, for embedders that swap process.env). */
-async function lfsLines(opts: LfsOptions, sub: string, files: string[]): Promise<Map<string, string>> {
-  const { stdout } = await run(opts.lfs, [sub, ...files], { cwd: opts.mount, env: process.env, maxBuffer: 64 * 1024 * 1024 });
-  const lines = new Map<string, string>();
-  for (const line of stdout.split('\n')) {
-    const at = line.lastIndexOf(': ');
-    if (at > 0) lines.set(line.slice(0, at), line.slice(at + 2));
-  }
-  return lines;
+/** What calling lfs needs; `calls` counts the processes started. */
+export interface LfsOptions {
+  mount: string;
+  lfs: string;
+  batch: number;
+  parallel: number;
+  calls?: { n: number };
 }
+
+/** A path lfs can never read as an option: `-x` or `--help` at the mount root goes as `./-x`. */
+const arg = (file: string) => `./${file}`;
+
+const reasonOf = (err: unknown) => String((err as { stderr?: string }).stderr || (err as Error).message).trim().split('\n')[0];
+
+/**
+ * Runs `lfs <sub>` over `files` in batches and returns each file's line of output (without the
+ * path). A file whose name holds a newline, or that a batch's output does not mention, is asked
+ * alone (then the whole output is its answer). A batch lfs fails on is retried file by file, so
+ * one deleted file does not stop the others; files failing alone are returned in `refused`.
+ */
+export async function lfsEach(opts: LfsOptions, sub: string, files: string[]): Promise<{ out: Map<string, string>; refused: Map<string, string> }> {
+  const out = new Map<string, string>();
+  const refused = new Map<string, string>();
+  const call = async (args: string[]) => {
+    if (opts.calls) opts.calls.n++;
+    // env passed on explicitly, for embedders that swap process.env
+    return (await run(opts.lfs, [sub, ...args], { cwd: opts.mount, env: process.env, maxBuffer: 256 * 1024 * 1024 })).stdout;
+  };
+  const alone = async (file: string) => {
+    try {
+      out.set(file, (await call([arg(file)])).replace(new RegExp(`^${arg(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `), '').trim());
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw err; // no lfs at all
+      refused.set(file, reasonOf(err));
+    }
+  };
+  await pool(chunk(files, opts.batch), opts.parallel, async (batch) => {
+    const plain = batch.filter((f) => !f.includes('\n'));
+    for (const f of batch) if (f.includes('\n')) await alone(f);
+    if (!plain.length) return;
+    let stdout: string;
+    try {
+      stdout = await call(plain.map(arg));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw err;
+      for (const f of plain) await alone(f);
+      return;
+    }
+    const lines = new Map<string, string>();
+    for (const line of stdout.split('\n')) {
+      const at = line.lastIndexOf(': ');
+      if (at > 0) lines.set(line.slice(0, at), line.slice(at + 2));
+    }
+    for (const f of plain) {
+      const line = lines.get(arg(f));
+      if (line !== undefined || sub === 'hsm_restore') out.set(f, line ?? '');
+      else await alone(f);
+    }
+  });
+  return { out, refused };
+}
+
+type State = 'released' | 'loaded' | 'unknown';
+const stateOf = (line: string | undefined): State => (line === undefined ? 'unknown' : /\breleased\b/.test(line) ? 'released' : /\bexists\b|\(0x[0-9a-f]+\)/.test(line) ? 'loaded' : 'unknown');
 
 /** Files among `files` that `lfs hsm_state` reports `released` (contents still only in S3). */
 export async function released(opts: LfsOptions, files: string[]): Promise<string[]> {
-  const out: string[] = [];
-  await pool(chunk(files, opts.batch), opts.parallel, async (batch) => {
-    const states = await lfsLines(opts, 'hsm_state', batch);
-    for (const f of batch) if (/\breleased\b/.test(states.get(f) ?? '')) out.push(f);
-  });
-  return out;
+  const { out } = await lfsEach(opts, 'hsm_state', files);
+  return files.filter((f) => stateOf(out.get(f)) !== 'loaded');
 }
 
-function readJournal(file: string): Set<string> {
-  if (!existsSync(file)) return new Set();
-  const lines = readFileSync(file, 'utf8').split('\n');
-  lines.pop(); // the last line is empty, or cut short by a crash: either way not a finished record
-  return new Set(lines);
+/** Counts the files still released under `roots`, streaming the walk (for `verify --mount`). */
+export async function countReleased(opts: LfsOptions, roots: string[]): Promise<number> {
+  let n = 0;
+  for (const { files } of walkDirectories(opts.mount, roots)) for (const part of chunk(files, opts.batch * opts.parallel)) n += (await released(opts, part)).length;
+  return n;
+}
+
+/**
+ * The journal: one JSON-quoted directory per line, written when every file of this shard in it is
+ * loaded. A line cut short by a crash does not parse and is ignored (that directory is checked again).
+ */
+class DirectoryJournal {
+  private readonly complete = new Set<string>();
+  private readonly remaining = new Map<string, number>();
+
+  constructor(private readonly file: string) {
+    mkdirSync(dirname(file), { recursive: true });
+    if (!existsSync(file)) return;
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      try {
+        const dir = JSON.parse(line);
+        if (typeof dir === 'string') this.complete.add(dir);
+      } catch {
+        // a line cut short, or an earlier format: that directory is checked again
+      }
+    }
+  }
+
+  isComplete(dir: string): boolean {
+    return this.complete.has(dir);
+  }
+
+  expect(dir: string, files: number): void {
+    this.remaining.set(dir, files);
+  }
+
+  /** A file is loaded; its directory is recorded once all of its files are. */
+  loaded(file: string): void {
+    const slash = file.lastIndexOf('/');
+    const dir = slash < 0 ? '' : file.slice(0, slash);
+    const left = (this.remaining.get(dir) ?? 0) - 1;
+    if (left > 0) {
+      this.remaining.set(dir, left);
+      return;
+    }
+    this.remaining.delete(dir);
+    this.complete.add(dir);
+    appendFileSync(this.file, `${JSON.stringify(dir)}\n`);
+  }
 }
 
 export async function hydrate(opts: HydrateOptions): Promise<HydrateResult> {
-  mkdirSync(dirname(opts.journalFile), { recursive: true });
-  const done = readJournal(opts.journalFile);
-  const mine = opts.roots.flatMap((r) => walk(opts.mount, r)).filter((f) => inShard(f, opts.shard));
-  const todo = mine.filter((f) => !done.has(f));
-  const record = (files: string[]) => files.length && appendFileSync(opts.journalFile, files.map((f) => `${f}\n`).join(''));
-  opts.say(`shard ${opts.shard.index}/${opts.shard.count}: ${mine.length} files, ${mine.length - todo.length} loaded in earlier runs`);
+  const journal = new DirectoryJournal(opts.journalFile);
+  const lfs: LfsOptions = { ...opts, calls: { n: 0 } };
+  const window = Math.max(opts.batch * opts.parallel * 2, 1);
+  const result: HydrateResult = { ok: false, shard: `${opts.shard.index}/${opts.shard.count}`, files: 0, alreadyLoaded: 0, restored: 0, stuck: [], pending: [], refused: [], lfsCalls: 0 };
+  const waiting = new Set<string>();
+  const refuse = (refused: Map<string, string>) => {
+    for (const [file, reason] of refused) result.refused.push({ file, reason });
+  };
 
-  const toLoad = await released(opts, todo);
-  const loadedBefore = new Set(todo);
-  for (const f of toLoad) loadedBefore.delete(f);
-  record([...loadedBefore]);
-  opts.say(`${toLoad.length} files to load, ${loadedBefore.size} already loaded`);
+  /** Checks a window of files and starts the restores of the released ones. */
+  const start = async (files: string[]) => {
+    const { out, refused } = await lfsEach(lfs, 'hsm_state', files);
+    refuse(refused);
+    const toLoad: string[] = [];
+    for (const f of files) {
+      const state = stateOf(out.get(f));
+      if (state === 'loaded') {
+        result.alreadyLoaded++;
+        journal.loaded(f);
+      } else if (state === 'released') toLoad.push(f);
+      else if (!refused.has(f)) result.refused.push({ file: f, reason: `lfs hsm_state said '${out.get(f) ?? ''}'` });
+    }
+    const restores = await lfsEach(lfs, 'hsm_restore', toLoad);
+    refuse(restores.refused);
+    for (const f of toLoad) if (!restores.refused.has(f)) waiting.add(f);
+  };
 
-  await pool(chunk(toLoad, opts.batch), opts.parallel, async (batch) => {
-    await run(opts.lfs, ['hsm_restore', ...batch], { cwd: opts.mount, env: process.env, maxBuffer: 16 * 1024 * 1024 });
-  });
+  /** One look at the files being restored: loaded ones are recorded, failed ones listed as stuck. */
+  const poll = async () => {
+    const files = [...waiting];
+    const states = await lfsEach(lfs, 'hsm_state', files);
+    const still = files.filter((f) => stateOf(states.out.get(f)) !== 'loaded' && !states.refused.has(f));
+    const stillSet = new Set(still);
+    for (const f of files) {
+      if (states.refused.has(f)) waiting.delete(f);
+      else if (!stillSet.has(f)) {
+        waiting.delete(f);
+        result.restored++;
+        journal.loaded(f);
+      }
+    }
+    refuse(states.refused);
+    // Released with no restore under way: failed, unless it finished between the two calls.
+    const actions = await lfsEach(lfs, 'hsm_action', still);
+    const idle = still.filter((f) => /\bNOOP\b/.test(actions.out.get(f) ?? 'NOOP'));
+    const again = await lfsEach(lfs, 'hsm_state', idle);
+    for (const f of idle) {
+      waiting.delete(f);
+      if (stateOf(again.out.get(f)) === 'loaded') {
+        result.restored++;
+        journal.loaded(f);
+      } else result.stuck.push(f);
+    }
+  };
 
-  let waiting = toLoad;
-  const stuck: string[] = [];
+  let batch: string[] = [];
+  for (const { dir, files } of walkDirectories(opts.mount, opts.roots)) {
+    const mine = files.filter((f) => inShard(f, opts.shard));
+    result.files += mine.length;
+    if (journal.isComplete(dir)) {
+      result.alreadyLoaded += mine.length;
+      continue;
+    }
+    journal.expect(dir, mine.length);
+    for (const f of mine) {
+      batch.push(f);
+      if (batch.length < window) continue;
+      await start(batch);
+      batch = [];
+      // Bounded: while more than a window is being restored, wait for some to finish.
+      while (waiting.size > window) {
+        await new Promise((r) => setTimeout(r, opts.pollMs));
+        await poll();
+      }
+    }
+  }
+  await start(batch);
+  opts.say(`shard ${result.shard}: ${result.files} files, ${result.alreadyLoaded} already loaded, ${waiting.size + result.restored} restoring`);
+
   let delay = opts.pollMs;
-  while (waiting.length) {
-    const still = new Set(await released(opts, waiting));
-    record(waiting.filter((f) => !still.has(f)));
-    const stillList = waiting.filter((f) => still.has(f));
-    // Released and no restore under way: the restore failed (an archived object, a missing one).
-    const failed = new Set<string>();
-    await pool(chunk(stillList, opts.batch), opts.parallel, async (batch) => {
-      const actions = await lfsLines(opts, 'hsm_action', batch);
-      for (const f of batch) if (/\bNOOP\b/.test(actions.get(f) ?? 'NOOP')) failed.add(f);
-    });
-    stuck.push(...stillList.filter((f) => failed.has(f)));
-    waiting = stillList.filter((f) => !failed.has(f));
-    if (!waiting.length || Date.now() + delay > opts.deadline) break;
-    opts.say(`${waiting.length} files still loading`);
+  while (waiting.size) {
+    await poll();
+    if (!waiting.size || Date.now() + delay > opts.deadline) break;
+    opts.say(`${waiting.size} files still loading`);
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 1.5, 60_000);
   }
-  return {
-    ok: stuck.length === 0 && waiting.length === 0,
-    shard: `${opts.shard.index}/${opts.shard.count}`,
-    files: mine.length,
-    alreadyLoaded: mine.length - toLoad.length,
-    restored: toLoad.length - stuck.length - waiting.length,
-    stuck: stuck.sort(),
-    pending: waiting.sort(),
-  };
+  result.pending = [...waiting].sort();
+  result.stuck.sort();
+  result.lfsCalls = lfs.calls!.n;
+  result.ok = !result.stuck.length && !result.pending.length && !result.refused.length;
+  return result;
+}
+
+/** Roots that do not exist under the mount (a file system not mounted there, or a path not created). */
+export function missingRoots(mount: string, roots: string[]): string[] {
+  return roots.filter((r) => {
+    try {
+      return !statSync(join(mount, r)).isDirectory();
+    } catch {
+      return true;
+    }
+  });
 }

@@ -110,3 +110,68 @@ describe('lustreform hydrate', () => {
     expect(r.err).toContain("cannot run '/nonexistent/lfs'");
   });
 });
+
+describe('hydrate on awkward trees', () => {
+  /** A content repository at the root of the file system, as `path: /`. */
+  function rootDraft() {
+    const d = quickstart();
+    d.fileSystems.work.repositories = [{ path: '/', bucket: 'input', purpose: 'input', preload: 'content' }];
+    return d;
+  }
+  const releasedFile = (mount: string, rel: string) => {
+    mkdirSync(join(mount, rel, '..'), { recursive: true });
+    writeFileSync(join(mount, rel), '');
+    chmodSync(join(mount, rel), 0o1644);
+  };
+
+  test('names starting with "-" reach lfs as paths, also at the root of the file system', async () => {
+    const mount = mkdtempSync(join(tmpdir(), 'lustreform-mount-'));
+    for (const f of ['--help', '-x', 'plain', 'sub/-y']) releasedFile(mount, f);
+    const { file, journal } = writeDraft(rootDraft());
+    const r = await run('hydrate', '-b', file, '--mount', mount, '--journal', journal, '--format', 'json');
+    expect(JSON.parse(r.out)).toMatchObject({ ok: true, files: 4, restored: 4, stuck: [], refused: [] });
+    for (const f of ['--help', '-x', 'plain', 'sub/-y']) expect(released(mount, f)).toBe(false);
+  });
+
+  test('a name with a newline is asked about alone, and only counted loaded once lfs says so', async () => {
+    const mount = mkdtempSync(join(tmpdir(), 'lustreform-mount-'));
+    releasedFile(mount, 'input/odd\nname.nc');
+    releasedFile(mount, 'input/fine.nc');
+    const { file, journal } = writeDraft(contentDraft());
+    const r = await run('hydrate', '-b', file, '--mount', mount, '--journal', journal, '--format', 'json');
+    expect(JSON.parse(r.out)).toMatchObject({ ok: true, files: 2, restored: 2, alreadyLoaded: 0 });
+    expect(released(mount, 'input/odd\nname.nc')).toBe(false);
+  });
+
+  test('a restore that finishes between hsm_state and hsm_action is loaded, not stuck', async () => {
+    process.env.FAKE_LFS_LATE = 'late';
+    const mount = mountWith(3, ['late-1.nc']);
+    const { file, journal } = writeDraft(contentDraft());
+    const r = await run('hydrate', '-b', file, '--mount', mount, '--journal', journal, '--format', 'json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ ok: true, restored: 4, stuck: [] });
+    delete process.env.FAKE_LFS_LATE;
+  });
+
+  test('a file lfs refuses fails its batch only: the others load, it is reported, exit 1 (never "a bug")', async () => {
+    process.env.FAKE_LFS_REFUSE = 'gone';
+    const mount = mountWith(30, ['gone.nc']);
+    const { file, journal } = writeDraft(contentDraft());
+    const r = await run('hydrate', '-b', file, '--mount', mount, '--journal', journal, '--batch', '10');
+    delete process.env.FAKE_LFS_REFUSE;
+    expect(r.code).toBe(1);
+    expect(r.err).not.toContain('internal error');
+    expect(r.out).toContain('30 loaded now, 0 could not load, 0 still loading, 1 refused by lfs');
+    expect(r.out).toContain("  input/gone.nc: lfs hsm_state: cannot get HSM state of './input/gone.nc': No such file or directory");
+    for (let i = 0; i < 30; i++) expect(released(mount, `input/d${i % 7}/f${i}.nc`)).toBe(false);
+  });
+
+  test('a mount point without the repository paths (file system not mounted) is exit 2, not "0 files"', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'lustreform-mount-'));
+    const { file, journal } = writeDraft(contentDraft());
+    const r = await run('hydrate', '-b', file, '--mount', empty, '--journal', journal);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`/input is missing under ${empty}: is the file system mounted there`);
+    expect(r.out).toBe('');
+  });
+});
