@@ -5,7 +5,7 @@
  * their findings and exit 2. LUSTREFORM_FAILOVER, LUSTREFORM_FROM_BACKUP and LUSTREFORM_PLAN
  * are read as `lustreform synth` reads them (src/stacks/environment.ts).
  */
-import { formatFinding, hasErrors } from './blueprint/findings';
+import { counted, formatFinding, hasErrors } from './blueprint/findings';
 import { UserError } from './blueprint/errors';
 import { buildApp } from './stacks/app';
 import { environmentOptions } from './stacks/environment';
@@ -15,7 +15,7 @@ import { validateFile } from './pipeline/validate';
 async function run(): Promise<number> {
   try {
     const { findings, model } = validateFile(process.env.LUSTREFORM_BLUEPRINT ?? 'blueprints/quickstart.yaml');
-    for (const f of findings) process.stderr.write(`${formatFinding(f)}\n`);
+    for (const f of counted(findings)) process.stderr.write(`${formatFinding(f)}\n`); // acknowledged ones: validate lists them
     if (hasErrors(findings) || !model) return 2;
     const { problems, ...options } = environmentOptions(model);
     for (const p of problems) process.stderr.write(`lustreform: ${p}\n`);

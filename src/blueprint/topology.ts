@@ -2,7 +2,7 @@
  * Topology queries over the model: where a repository's data lives in S3, which way edges
  * replicate, which copy of a bucket a site can read, which storage classes a bucket's objects reach.
  */
-import type { Blueprint, Bucket, ReplicationEdge, Repository, Site } from './model';
+import type { Blueprint, Bucket, Recovery, ReplicationEdge, Repository, Site } from './model';
 
 /** `/a/b/` -> `/a/b`; `/` stays `/`. */
 export const normalizeFsPath = (p: string): string => (p === '/' ? '/' : p.replace(/\/+$/, ''));
@@ -46,4 +46,13 @@ export function archiveClasses(m: Blueprint, bucket: Bucket): Set<string> {
   for (const rule of bucket.lifecycle) for (const t of rule.transitions) classes.add(t.storageClass);
   for (const e of m.replication) for (const [, dst] of directions(e)) if (dst === bucket && e.storageClass) classes.add(e.storageClass);
   return classes;
+}
+
+/** The replicas a recovery entry's repositories read whose objects reach GLACIER or DEEP_ARCHIVE (a read needs a restore first). */
+export function archivedReplicas(m: Blueprint, rec: Recovery): { repository: Repository; replica: Bucket; classes: string[] }[] {
+  return rec.fileSystem.repositories.flatMap((r) => {
+    const replica = replicaAt(m, r.bucket, rec.site)?.replica;
+    const classes = replica ? [...archiveClasses(m, replica)].filter((c) => c === 'GLACIER' || c === 'DEEP_ARCHIVE') : [];
+    return replica && replica !== r.bucket && classes.length ? [{ repository: r, replica, classes }] : [];
+  });
 }

@@ -1,4 +1,4 @@
-import { formatFinding, hasErrors } from '../blueprint/findings';
+import { counted, formatFinding, hasErrors } from '../blueprint/findings';
 import type { Blueprint } from '../blueprint/model';
 import { blueprintPath, type Io } from './io';
 import { validateFile } from '../pipeline/validate';
@@ -9,6 +9,8 @@ import { validateFile } from '../pipeline/validate';
  */
 export function loadModel(option: string | undefined, io: Io): Blueprint | undefined {
   const { findings, model } = validateFile(blueprintPath(option));
-  if (findings.length) io.err(findings.map(formatFinding).join('\n'));
+  // Acknowledged warnings are listed by validate, not repeated by every command.
+  const shown = counted(findings);
+  if (shown.length) io.err(shown.map(formatFinding).join('\n'));
   return hasErrors(findings) ? undefined : model;
 }

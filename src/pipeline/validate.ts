@@ -82,7 +82,8 @@ function acknowledge(model: Blueprint, findings: Finding[], place: (i: Issue) =>
     const hits = marked.filter((f) => f.id === a.id && f.path === a.findingPath);
     const at = [...a.path, 'path'];
     if (hits.some((f) => f.severity === 'error')) extra.push(place({ id: 'ACK002', severity: 'error', path: at, message: `${a.id} at ${a.findingPath} is an error; errors cannot be acknowledged, fix the blueprint instead` }));
-    else if (!hits.length) {
+    // With errors, objects may be left out and their warnings missing: a stale acknowledgement then says nothing.
+    else if (!hits.length && !hasErrors(findings)) {
       const near = marked.filter((f) => f.id === a.id && f.severity === 'warning').map((f) => f.path);
       extra.push(place({ id: 'ACK001', severity: 'warning', path: at, message: `no ${a.id} warning at ${a.findingPath}${near.length ? `; ${a.id} warns at ${near.join(', ')}` : ''}; remove the acknowledgement or fix its id or path` }));
     } else for (const f of hits) f.acknowledged = a.reason;

@@ -17,6 +17,10 @@ export function failoverProblems(m: Blueprint, a: Activation): string[] {
   if (!entries.length) return [`no recovery entry rebuilds anything at '${a.site}'; add one under recovery:`];
   const problems: string[] = [];
   for (const key of a.fileSystems ?? []) if (!entries.some((e) => e.fileSystem.key === key)) problems.push(`'${key}' has no recovery entry for site '${a.site}'; entries there: ${entries.map((e) => e.fileSystem.key).join(', ')}`);
+  for (const key of Object.keys(a.fromBackup ?? {})) {
+    if (!entries.some((e) => e.fileSystem.key === key)) problems.push(`--from-backup names '${key}', which has no recovery entry for site '${a.site}'; entries there: ${entries.map((e) => e.fileSystem.key).join(', ')}`);
+    else if (a.fileSystems && !a.fileSystems.includes(key)) problems.push(`--from-backup names '${key}', which is not among the file systems failing over (${a.fileSystems.join(', ')}); add --file-system ${key} or drop its backup`);
+  }
   for (const e of entries.filter((x) => !a.fileSystems || a.fileSystems.includes(x.fileSystem.key))) {
     const fs = e.fileSystem;
     const backup = a.fromBackup?.[fs.key];
@@ -33,8 +37,8 @@ export function failoverProblems(m: Blueprint, a: Activation): string[] {
 
 /**
  * Whether the recovery site stands alone: the stacks a failover deploys (the site's lustre stack
- * and what it waits for) are all at that site, and their configuration names no other site's
- * account, region or bucket.
+ * and what it waits for) are all at that site, none names another site's region, the lustre
+ * stack names no other site's account or bucket, and the state backend is not in another region.
  */
 export function standaloneProblems(m: Blueprint, a: Activation, plans: StackPlan[], stackJson: (name: string) => string): { deploy: string[]; problems: string[] } {
   const site = m.sites.get(a.site)!;
@@ -50,13 +54,27 @@ export function standaloneProblems(m: Blueprint, a: Activation, plans: StackPlan
   const problems: string[] = [];
   const order = plans.filter((p) => deploy.has(p.name));
   for (const p of order) if (p.site !== site) problems.push(`${lustre.name} waits for ${p.name} of site '${p.site.key}'`);
-  const text = stackJson(lustre.name);
-  for (const other of m.sites.values()) {
-    if (other === site) continue;
-    if (other.account && other.account.id !== site.account?.id && text.includes(other.account.id)) problems.push(`${lustre.name} names account ${other.account.id} of site '${other.key}'`);
-    if (other.region !== site.region && (text.includes(`"${other.region}"`) || text.includes(`:${other.region}:`))) problems.push(`${lustre.name} names region ${other.region} of site '${other.key}'`);
+  // The state backend is checked on its own, so its message says what to change.
+  const s3 = m.state.backend === 's3' ? m.state.s3 : undefined;
+  if (s3 && s3.region !== site.region) {
+    const there = [...m.sites.values()].filter((o) => o.region === s3.region).map((o) => `'${o.key}'`);
+    problems.push(`the state backend, s3://${s3.bucket} (state.s3), is in ${s3.region}${there.length ? `, the region of site ${there.join(', ')}` : ''}: with that region down terraform cannot reach the state of ${order.map((p) => p.name).join(', ')}. Keep state in a region recovery survives, or use backend: cloud (validate warns: STA003)`);
   }
-  for (const b of m.buckets.values()) if (b.site !== site && text.includes(`s3://${b.name}/`)) problems.push(`${lustre.name} reads bucket ${b.name} of site '${b.site.key}'`);
+  // Every stack to deploy: no resource in another site's region. The lustre stack also: no other
+  // site's account (a key, a role) and no other site's bucket. The storage stack may name them:
+  // grants for replication from the other site, which deploy without it.
+  for (const p of order) {
+    const config = JSON.parse(stackJson(p.name));
+    delete config.terraform?.backend;
+    const text = JSON.stringify(config);
+    for (const other of m.sites.values()) {
+      if (other === site) continue;
+      if (other.region !== site.region && (text.includes(`"${other.region}"`) || text.includes(`:${other.region}:`))) problems.push(`${p.name} names region ${other.region} of site '${other.key}'`);
+      if (p !== lustre) continue;
+      if (other.account && other.account.id !== site.account?.id && text.includes(other.account.id)) problems.push(`${p.name} names account ${other.account.id} of site '${other.key}'`);
+    }
+    if (p === lustre) for (const b of m.buckets.values()) if (b.site !== site && text.includes(`s3://${b.name}/`)) problems.push(`${p.name} reads bucket ${b.name} of site '${b.site.key}'`);
+  }
   return { deploy: order.map((p) => p.name), problems };
 }
 

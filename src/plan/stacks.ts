@@ -4,6 +4,7 @@
  * sites are computed (src/plan/arns.ts), so every stack plans alone and the DAG has no cycle.
  */
 import type { Blueprint, Site } from '../blueprint/model';
+import { archiveRestoreEntries } from './contents';
 import { deployedRecoveries, type Activation } from './recovery';
 import { directions } from '../blueprint/topology';
 
@@ -44,7 +45,7 @@ function layerContents(m: Blueprint, activation?: Activation): Map<string, { sit
     for (const c of p.copyTo) need(c.site, 'storage'); // the vaults copies go to
     need(p.site, 'protection', [p.site, 'storage'], [p.site, 'lustre'], ...p.copyTo.map((c): [Site, Layer] => [c.site, 'storage']));
   }
-  for (const a of m.archiveRestore) need(a.bucket.site, 'protection', [a.bucket.site, 'storage']);
+  for (const a of archiveRestoreEntries(m)) need(a.bucket.site, 'protection', [a.bucket.site, 'storage']);
   for (const { fileSystem: fs } of deployedRecoveries(m, activation)) {
     need(fs.site, 'lustre', [fs.site, 'storage'], ...fs.repositories.map((r): [Site, Layer] => [r.bucket.site, 'storage']));
   }

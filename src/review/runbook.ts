@@ -4,14 +4,27 @@
  * commands for failover and failback, what data is at risk, and what `verify` checks.
  */
 import { isScratch, type Blueprint, type FileSystem, type Recovery, type Repository } from '../blueprint/model';
+import { restoreTime } from '../aws/s3';
 import { vaultName } from '../plan/arns';
 import { stackName } from '../plan/stacks';
 import { expectedIntervalHours } from '../aws/cron';
-import { archiveClasses, replicaAt, s3Uri } from '../blueprint/topology';
+import { archiveClasses, archivedReplicas, replicaAt, s3Uri } from '../blueprint/topology';
 import { COPY_LAG_HOURS } from '../plan/recovery';
 
 const RTO_COLD = 'file system creation (typically 10-30 minutes), then the metadata import; contents load on first read, or with hydrate';
 const RTO_WARM = 'minutes: the standby runs already; remount clients and import what changed';
+const RTO_BACKUP = 'the restore of the backup copy into a new file system (typically 10-60 minutes, longer for large ones); its data is whole at once, as of the backup';
+
+/** How long a recovery file system takes to serve again, with what its archived replicas add. */
+function recoveryRto(m: Blueprint, rec: Recovery): string {
+  if (!rec.fileSystem.repositories.length) return RTO_BACKUP;
+  const base = rec.standby === 'warm' ? RTO_WARM : RTO_COLD;
+  const archived = archivedReplicas(m, rec);
+  if (!archived.length) return base;
+  const tier = m.archiveRestore.find((a) => archived.some((x) => x.repository.bucket === a.bucket))?.tier ?? 'Standard';
+  const deep = archived.some((x) => x.classes.includes('DEEP_ARCHIVE'));
+  return `${base}; archived objects (${[...new Set(archived.flatMap((x) => x.classes))].join(', ')} in ${[...new Set(archived.map((x) => x.replica.key))].join(', ')}) read only after a restore: ${restoreTime(tier, deep)} (${tier}), started by the archive restore at ${rec.site.key} on first read`;
+}
 
 /** What a repository rebuilt at `rec.site` can have lost, in words. */
 export function repositoryRpo(m: Blueprint, r: Repository, rec: Recovery): string {
@@ -20,7 +33,10 @@ export function repositoryRpo(m: Blueprint, r: Repository, rec: Recovery): strin
   if (!found.edge) return 'none: the bucket lives at the recovery site';
   const e = found.edge;
   const lag = e.replicationTime ? '15 minutes (S3 Replication Time Control: 99.99% of objects)' : 'usually minutes, no guarantee (no Replication Time Control)';
-  const existing = e.existingObjects === 'batch' ? '' : '; objects older than the replication rule only if `replicate-existing` ran';
+  const existing =
+    e.existingObjects === 'batch'
+      ? '; objects older than the replication rule once `lustreform replicate-existing` has run (existingObjects: batch)'
+      : '; objects older than the replication rule are not replicated (existingObjects: none): copy them once, or set existingObjects: batch and run `lustreform replicate-existing`';
   return `${lag}${existing}`;
 }
 
@@ -38,8 +54,9 @@ export function runbookMarkdown(m: Blueprint, file: string): string {
   for (const rec of m.recovery) {
     const fs = rec.fileSystem;
     const from = fs.repositories.length ? 'replicas in S3' : 'AWS Backup copy';
-    const rpo = fs.repositories.length ? [...new Set(fs.repositories.map((r) => repositoryRpo(m, r, rec)))].join('; ') : (backupRpo(m, fs, rec.site.key) ?? 'everything: no copy at that site');
-    out.push(`| ${fs.key} | ${fs.site.key} (${fs.site.region}) | ${rec.site.key} (${rec.site.region}) | ${rec.standby} | ${from} | ${rpo} | ${rec.standby === 'warm' ? RTO_WARM : RTO_COLD} |`);
+    // One line per repository, each naming its path.
+    const rpo = fs.repositories.length ? fs.repositories.map((r) => `${r.fileSystemPath}: ${repositoryRpo(m, r, rec)}`).join('<br>') : (backupRpo(m, fs, rec.site.key) ?? 'everything: no copy at that site');
+    out.push(`| ${fs.key} | ${fs.site.key} (${fs.site.region}) | ${rec.site.key} (${rec.site.region}) | ${rec.standby} | ${from} | ${rpo} | ${recoveryRto(m, rec)} |`);
   }
   for (const fs of m.fileSystems.values()) if (!m.recovery.some((r) => r.fileSystem === fs)) out.push(`| ${fs.key} | ${fs.site.key} (${fs.site.region}) | - | - | - | not recovered at another site | - |`);
   out.push('');
@@ -57,8 +74,11 @@ export function runbookMarkdown(m: Blueprint, file: string): string {
   const risks: string[] = [];
   for (const fs of m.fileSystems.values()) {
     if (!m.recovery.some((r) => r.fileSystem === fs)) risks.push(`**${fs.key}** has no recovery entry: if ${fs.site.key} is lost, it is rebuilt nowhere${fs.repositories.length ? ' (its S3 data survives in its buckets)' : ''}.`);
+    for (const r of fs.repositories.filter((x) => x.purpose !== 'input' && x.autoExport.length === 0)) {
+      risks.push(`**${fs.key}** ${r.fileSystemPath} (${r.purpose}) has no auto-export: what is written there reaches ${r.bucket.key}, and its replicas, only when \`lustreform export\` runs; until then losing ${fs.site.key} loses it.`);
+    }
     if (isScratch(fs)) {
-      for (const r of fs.repositories.filter((x) => x.purpose !== 'input')) risks.push(`**${fs.key}** is ${fs.deploymentType} (no replication inside the file system): changes under ${r.fileSystemPath} not yet auto-exported when a server fails are lost (usually seconds of writes).`);
+      for (const r of fs.repositories.filter((x) => x.purpose !== 'input' && x.autoExport.length > 0)) risks.push(`**${fs.key}** is ${fs.deploymentType} (no replication inside the file system): changes under ${r.fileSystemPath} not yet auto-exported when a server fails are lost (usually seconds of writes).`);
       const unlinked = fs.repositories.length === 0;
       if (unlinked) risks.push(`**${fs.key}** is ${fs.deploymentType} with no repository: everything on it is lost with a server.`);
     }
@@ -83,13 +103,15 @@ export function runbookMarkdown(m: Blueprint, file: string): string {
     const fsList = entries.map((e) => e.fileSystem.key).join(',');
     const backupArgs = fromBackup.map((e) => ` --from-backup ${e.fileSystem.key}=<backup id>`).join('');
     const failoverArgs = `${entries.map((e) => ` --file-system ${e.fileSystem.key}`).join('')}${backupArgs}`;
+    // What failover prints: every later cdktf command of this failover, failback included, carries it.
+    const failoverEnv = `LUSTREFORM_BLUEPRINT=${file} LUSTREFORM_FAILOVER=${site.key}:${fsList}${fromBackup.length ? ` LUSTREFORM_FROM_BACKUP=${fromBackup.map((e) => `${e.fileSystem.key}=<backup id>`).join(',')}` : ''}`;
     out.push(`## Failover to ${site.key} (${site.account ? `account ${site.account.id}, ` : ''}${site.region})`, '');
     out.push('1. Check that recovery would work: replicas present, versioned, replicated into; backup copies recent.', '', '   ```sh', `   ${cmd(file, `verify -b <file> --recovery --site ${site.key}`)}`, '   ```');
     if (fromBackup.length) {
       out.push(`2. Find the newest backup copy of ${fromBackup.map((e) => e.fileSystem.key).join(', ')} in the vault \`${vaultName(m, site)}\`:`, '', '   ```sh', `   aws backup list-recovery-points-by-backup-vault --backup-vault-name ${vaultName(m, site)} --by-resource-type FSx --region ${site.region}`, '   ```', `   A restore needs the same deployment type, storage capacity, throughput, Lustre version and compression as the original: ${fromBackup.map((e) => `${e.fileSystem.key}: ${e.fileSystem.deploymentType}, ${e.fileSystem.storageCapacity ?? 'elastic'} GiB, ${e.fileSystem.throughput ?? '-'} MB/s/TiB, Lustre ${e.fileSystem.lustreVersion}, ${e.fileSystem.compression}`).join('; ')}. lustreform keeps them so.`);
     }
     out.push(`${fromBackup.length ? 3 : 2}. Check the site stands alone and write the stacks with the standbys active (it prints the next commands):`, '', '   ```sh', `   ${cmd(file, `failover -b <file> --to ${site.key}${failoverArgs}`)}`, '   ```');
-    out.push(`${fromBackup.length ? 4 : 3}. Deploy the recovery site:`, '', '   ```sh', `   LUSTREFORM_BLUEPRINT=${file} LUSTREFORM_FAILOVER=${site.key}:${fsList}${fromBackup.length ? ` LUSTREFORM_FROM_BACKUP=${fromBackup.map((e) => `${e.fileSystem.key}=<backup id>`).join(',')}` : ''} npx cdktf deploy ${storage} ${lustre}`, '   ```');
+    out.push(`${fromBackup.length ? 4 : 3}. Deploy the recovery site:`, '', '   ```sh', `   ${failoverEnv} npx cdktf deploy ${storage} ${lustre}`, '   ```');
     out.push(`${fromBackup.length ? 5 : 4}. Import metadata, mount, load contents where preload asks, and check:`, '', '   ```sh', `   ${cmd(file, `import -b <file> --site ${site.key} --wait --restore-archived`)}`, `   # on each client: the <file system>_mount_command output of ${lustre}`);
     for (const e of entries.filter((x) => x.fileSystem.repositories.some((r) => r.preload === 'content'))) out.push(`   ${cmd(file, `hydrate -b <file> --file-system ${e.fileSystem.key} --mount /mnt/${e.fileSystem.key}`)}`);
     out.push(`   ${cmd(file, `verify -b <file> --site ${site.key}`)}`, '   ```', '');
@@ -100,7 +122,7 @@ export function runbookMarkdown(m: Blueprint, file: string): string {
     out.push(`2. Make sure results reached the primary buckets: two-way edges carry them back; for one-way edges copy them back (\`aws s3 sync\`) before going on. Then check the primary:`, '', '   ```sh');
     for (const p of primaries) out.push(`   ${cmd(file, `verify -b <file> --site ${p.key}`)}`);
     out.push('   ```');
-    out.push(`3. Remove the recovery file systems (while the failover variables are still set), then deploy normally:`, '', '   ```sh', `   LUSTREFORM_BLUEPRINT=${file} LUSTREFORM_FAILOVER=${site.key}:${fsList} npx cdktf destroy ${lustre}`, `   LUSTREFORM_BLUEPRINT=${file} npx cdktf deploy '*'`, '   ```');
+    out.push(`3. Remove the recovery file systems (with the failover variables exactly as at failover), then deploy normally:`, '', '   ```sh', `   ${failoverEnv} npx cdktf destroy ${lustre}`, `   LUSTREFORM_BLUEPRINT=${file} npx cdktf deploy '*'`, '   ```');
     out.push('4. Import at the primary and check:', '', '   ```sh');
     for (const p of primaries) out.push(`   ${cmd(file, `import -b <file> --site ${p.key} --wait`)}`, `   ${cmd(file, `verify -b <file> --site ${p.key}`)}`);
     out.push('   ```', '');

@@ -1,6 +1,6 @@
 import type { Blueprint, Recovery, Repository } from '../blueprint/model';
+import { archivedReplicas, replicaAt } from '../blueprint/topology';
 import { hit, type Rule, type RuleHit } from './rule';
-import { replicaAt } from '../blueprint/topology';
 
 const perRepo = (check: (r: Repository, rec: Recovery, m: Blueprint) => RuleHit[]) => (m: Blueprint) =>
   m.recovery.filter((rec) => rec.site !== rec.fileSystem.site).flatMap((rec) => rec.fileSystem.repositories.flatMap((r) => check(r, rec, m)));
@@ -75,5 +75,19 @@ export const recoveryRules: Rule[] = [
         const region = rec.kmsKeyArn.split(':')[3];
         return region === rec.site.region ? [] : [hit([...rec.path, 'kmsKeyArn'], `the key is in ${region}, the recovery site in ${rec.site.region}; the rebuilt file system needs a key of its own region`)];
       }),
+  },
+  {
+    id: 'REC008',
+    severity: 'warning',
+    summary: 'A recovery file system reads a replica whose objects reach GLACIER or DEEP_ARCHIVE: reads fail until each object is restored (lustreform deploys archive restore at the recovery site for it).',
+    check: (m) =>
+      m.recovery.flatMap((rec) =>
+        archivedReplicas(m, rec).map(({ repository: r, replica, classes }) =>
+          hit(
+            rec.path,
+            `'${rec.fileSystem.key}' rebuilt at '${rec.site.key}' reads ${r.fileSystemPath} from '${replica.key}', whose objects reach ${classes.join(' and ')}: each read of an archived object fails until S3 restores it (${classes.includes('DEEP_ARCHIVE') ? 'within 12 hours, Standard' : '3-5 hours, Standard'}). lustreform deploys archive restore for '${replica.key}' at '${rec.site.key}' (and the runbook counts the restore in the RTO); to avoid the wait, keep the replica out of archive classes`,
+          ),
+        ),
+      ),
   },
 ];

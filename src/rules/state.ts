@@ -29,4 +29,22 @@ export const stateRules: Rule[] = [
       return out;
     },
   },
+  {
+    id: 'STA003',
+    severity: 'warning',
+    summary: 'Terraform state is kept in the region of a site that a recovery entry must survive: with that region down, the recovery site cannot be deployed.',
+    check: (m) => {
+      const s3 = m.state.backend === 's3' ? m.state.s3 : undefined;
+      if (!s3) return [];
+      const survived = m.recovery.filter((r) => r.fileSystem.site.region === s3.region && r.site.region !== s3.region);
+      if (!survived.length) return [];
+      const targets = [...new Set(survived.map((r) => `'${r.site.key}' (${r.site.region})`))].join(', ');
+      return [
+        hit(
+          ['state', 's3', 'region'],
+          `the state bucket ${s3.bucket} is in ${s3.region}, the region of site '${survived[0].fileSystem.site.key}' that recovery to ${targets} must survive: with ${s3.region} down, terraform cannot read or lock the state of any stack, so lustreform failover refuses. Keep state in a region recovery survives (a bucket there, replicated back), or use backend: cloud`,
+        ),
+      ];
+    },
+  },
 ];

@@ -6,7 +6,7 @@ import { App, Aspects, TerraformResource, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import type { Blueprint } from '../blueprint/model';
 import { roleArn } from '../plan/arns';
-import { batchSources, hasVault, plansAt, replicatingBuckets } from '../plan/contents';
+import { archiveRestoreEntries, batchSources, hasVault, plansAt, replicatingBuckets } from '../plan/contents';
 import { deployedRecoveries, type Activation } from '../plan/recovery';
 import { planStacks, type StackPlan } from '../plan/stacks';
 import { LustreformBucket } from './bucket';
@@ -92,7 +92,7 @@ function buildStack(app: App, model: Blueprint, plan: StackPlan, { activation, p
       break;
     case 'protection':
       for (const p of plansAt(model, plan.site)) new FileSystemBackupPlan(stack, `backup-plan-${p.key}`, { model, plan: p, accountIdOf: (site) => stack.accountIdOf(site) });
-      for (const entry of model.archiveRestore) {
+      for (const entry of archiveRestoreEntries(model)) {
         if (entry.bucket.site === plan.site) new ArchiveRestoreAutomation(stack, `archive-restore-${restoreKey(entry)}`, { model, entry, accountId: stack.accountIdOf(plan.site) });
       }
       break;

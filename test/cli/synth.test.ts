@@ -14,10 +14,10 @@ describe('lustreform synth', () => {
     const out = join(tmp(), 'cdktf.out');
     const r = await run('synth', '-b', example('multi-site-dr.yaml'), '--out', out);
     expect(r.code).toBe(0);
-    expect(r.err).toContain('wrote 6 stacks');
+    expect(r.err).toContain('wrote 7 stacks');
     const { stacks, manifest } = readOut(out);
-    expect(Object.keys(stacks).sort()).toEqual(['climate-primary-lustre', 'climate-primary-protection', 'climate-primary-replication', 'climate-primary-storage', 'climate-recovery-replication', 'climate-recovery-storage']);
-    expect(Object.keys(manifest.stacks).length).toBe(6);
+    expect(Object.keys(stacks).sort()).toEqual(['climate-primary-lustre', 'climate-primary-protection', 'climate-primary-replication', 'climate-primary-storage', 'climate-recovery-protection', 'climate-recovery-replication', 'climate-recovery-storage']);
+    expect(Object.keys(manifest.stacks).length).toBe(7);
   });
 
   test('invalid input: findings, exit 2, nothing written, previous output untouched', async () => {
@@ -61,7 +61,8 @@ describe('lustreform stacks', () => {
       ' 3. climate-primary-replication  (after climate-primary-storage, climate-recovery-storage)',
       ' 4. climate-recovery-replication  (after climate-primary-storage, climate-recovery-storage)',
       ' 5. climate-primary-lustre  (after climate-primary-storage)',
-      ' 6. climate-primary-protection  (after climate-primary-lustre, climate-primary-storage, climate-recovery-storage)',
+      ' 6. climate-recovery-protection  (after climate-recovery-storage)',
+      ' 7. climate-primary-protection  (after climate-primary-lustre, climate-primary-storage, climate-recovery-storage)',
     ]);
   });
 
@@ -85,7 +86,7 @@ describe('the cdktf app (cdktf.json)', () => {
     const out = join(tmp(), 'out');
     const r = spawnSync('node', ['dist/main.js'], { cwd: ROOT, env: env({ CDKTF_OUTDIR: out, LUSTREFORM_BLUEPRINT: example('multi-site-dr.yaml') }), encoding: 'utf8' });
     expect(r.status).toBe(0);
-    expect(readdirSync(join(out, 'stacks')).length).toBe(6);
+    expect(readdirSync(join(out, 'stacks')).length).toBe(7);
   });
 
   test('dist/main.js refuses an invalid blueprint with its findings', () => {
@@ -134,7 +135,7 @@ describe('the cdktf app (cdktf.json)', () => {
   test('synthesizes without a terraform binary, the cloud backend included (cdktf\'s own validation would run terraform)', () => {
     const out = join(tmp(), 'out');
     const r = spawnSync(process.execPath, ['bin/lustreform.js', 'synth', '-b', example('multi-site-dr.yaml'), '--out', out], { cwd: ROOT, env: { ...env({}), PATH: dirname(process.execPath) }, encoding: 'utf8' });
-    expect(r.stderr).toContain('wrote 6 stacks');
+    expect(r.stderr).toContain('wrote 7 stacks');
     expect(r.status).toBe(0);
   });
 

@@ -43,9 +43,11 @@ describe('acknowledged warnings', () => {
 });
 
 describe('lustreform validate', () => {
-  test('the examples print nothing and exit 0', async () => {
+  test('the examples print nothing but acknowledged warnings and exit 0, --strict too', async () => {
     for (const file of ['blueprints/quickstart.yaml', 'blueprints/multi-site-dr.yaml']) {
-      expect(await run('validate', '-b', join(ROOT, file))).toEqual({ code: 0, out: '', err: '' });
+      const r = await run('validate', '-b', join(ROOT, file), '--strict');
+      expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
+      for (const line of r.out.split('\n').filter(Boolean)) expect(line).toContain('[acknowledged: ');
     }
   });
 

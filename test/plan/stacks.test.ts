@@ -48,6 +48,7 @@ describe('stack plan', () => {
       ['climate-primary-replication', ['climate-primary-storage', 'climate-recovery-storage']],
       ['climate-recovery-replication', ['climate-primary-storage', 'climate-recovery-storage']],
       ['climate-primary-lustre', ['climate-primary-storage']],
+      ['climate-recovery-protection', ['climate-recovery-storage']], // archive restore of the archived replica the recovery reads
       ['climate-primary-protection', ['climate-primary-lustre', 'climate-primary-storage', 'climate-recovery-storage']],
     ]);
   });

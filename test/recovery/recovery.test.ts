@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { multiSite, ROOT } from '../helpers/blueprints';
+import { multiSite, ROOT, validateDraft } from '../helpers/blueprints';
+import { standaloneProblems } from '../../src/plan/failover';
+import { planStacks } from '../../src/plan/stacks';
 import { run } from '../helpers/cli';
 import { readOut, resources, synthDraft, type StackJson } from '../helpers/synth';
 import { FakeAws } from '../helpers/fake-aws';
@@ -91,6 +93,42 @@ describe('lustreform failover', () => {
   });
 });
 
+describe('recovery as written', () => {
+  test('--from-backup for a file system not failing over, or a typo, is an error', async () => {
+    const bp = writeDraft(multiSite()).file;
+    const typo = await run('failover', '-b', bp, '--to', 'recovery', '--file-system', 'work', '--from-backup', `archiv=${BACKUP}`);
+    expect(typo.code).toBe(2);
+    expect(typo.err).toContain("--from-backup names 'archiv', which has no recovery entry for site 'recovery'; entries there: work, archive");
+    const unselected = await run('failover', '-b', bp, '--to', 'recovery', '--file-system', 'work', '--from-backup', `archive=${BACKUP}`);
+    expect(unselected.code).toBe(2);
+    expect(unselected.err).toContain("--from-backup names 'archive', which is not among the file systems failing over (work); add --file-system archive");
+  });
+
+  test('state kept in the primary region: validate warns (STA003), and failover names the backend', async () => {
+    const d = multiSite();
+    d.state = { backend: 's3', s3: { bucket: 'acme-tf-state', region: 'eu-central-1', keyPrefix: 'climate/' } };
+    const { file: bp } = writeDraft(d);
+    const v = await run('validate', '-b', bp);
+    expect(v.out).toContain('warning STA003 state.s3.region: the state bucket acme-tf-state is in eu-central-1, the region of site \'primary\' that recovery to \'recovery\' (eu-west-1) must survive');
+    const r = await run('failover', '-b', bp, '--to', 'recovery', '--file-system', 'work', '--out', join(tmp(), 'o'));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("the state backend, s3://acme-tf-state (state.s3), is in eu-central-1, the region of site 'primary'");
+    expect(r.err).not.toContain('names region');
+    d.state.s3.region = 'eu-west-1';
+    expect((await run('failover', '-b', writeDraft(d).file, '--to', 'recovery', '--file-system', 'work', '--out', join(tmp(), 'o'))).code).toBe(0);
+  });
+
+  test('every stack to deploy is checked, not only the lustre stack', () => {
+    const m = validateDraft(multiSite()).model!;
+    const activation = { site: 'recovery', fileSystems: ['work'] };
+    const plans = planStacks(m, activation);
+    const json = (name: string) => JSON.stringify(name === 'climate-recovery-storage' ? { resource: { aws_s3_bucket: { x: { region: 'eu-central-1' } } } } : {});
+    const { deploy, problems } = standaloneProblems(m, activation, plans, json);
+    expect(deploy).toEqual(['climate-recovery-storage', 'climate-recovery-lustre']);
+    expect(problems).toEqual(["climate-recovery-storage names region eu-central-1 of site 'primary'"]);
+  });
+});
+
 describe('the runner after failover', () => {
   let aws: FakeAws;
   let restore: () => Promise<void>;
@@ -130,6 +168,60 @@ describe('lustreform runbook', () => {
       const commandHelp = (await run(command, '--help')).out;
       for (const opt of rest.match(/--[a-z-]+/g) ?? []) expect({ command, opt, known: commandHelp.includes(opt) }).toEqual({ command, opt, known: true });
     }
+  });
+
+  test('RPO one readable line per repository; existing objects said right for none and batch; RTO of a backup rebuild; archived replicas in the RTO', async () => {
+    const out = (await run('runbook', '-b', 'blueprints/multi-site-dr.yaml')).out;
+    const work = out.split('\n').find((l) => l.startsWith('| work | primary'))!;
+    expect(work).toContain('/ExtData: usually minutes, no guarantee (no Replication Time Control); objects older than the replication rule once `lustreform replicate-existing` has run (existingObjects: batch)<br>/output: 15 minutes');
+    expect(work).toContain('/output: 15 minutes (S3 Replication Time Control: 99.99% of objects); objects older than the replication rule are not replicated (existingObjects: none)');
+    expect(work).toContain('archived objects (GLACIER, DEEP_ARCHIVE in input-dr) read only after a restore: within 12 hours (Standard)');
+    const archive = out.split('\n').find((l) => l.startsWith('| archive | primary'))!;
+    expect(archive).toContain('the restore of the backup copy into a new file system');
+    expect(archive).not.toMatch(/metadata import|hydrate/);
+  });
+
+  test('data at risk lists every output or sync path without auto-export, on persistent file systems too', async () => {
+    const d = multiSite();
+    d.buckets.results = { site: 'primary', name: 'acme-climate-results' };
+    d.fileSystems.archive.repositories = [{ path: '/results', bucket: 'results', purpose: 'output', autoExport: [] }];
+    d.fileSystems.archive.backups = undefined;
+    delete d.fileSystems.archive.backups;
+    d.backupPlans = {};
+    d.recovery = d.recovery.filter((r: { fileSystem: string }) => r.fileSystem === 'work');
+    const r = await run('runbook', '-b', writeDraft(d).file);
+    expect(r.out).toContain('- **archive** /results (output) has no auto-export: what is written there reaches results, and its replicas, only when `lustreform export` runs; until then losing primary loses it.');
+  });
+
+  test('the backup interval is read from the cron fields: every 12 hours is a 36-hour RPO with the copy delay, not 25', async () => {
+    const d = multiSite();
+    d.backupPlans.nightly.schedule = 'cron(0 */12 * * ? *)';
+    const r = await run('runbook', '-b', writeDraft(d).file);
+    expect(r.out).toContain('up to 36 hours (backup cron(0 */12 * * ? *), copy to recovery within about 24 h)');
+  });
+
+  test('failback carries LUSTREFORM_FROM_BACKUP, and every cdktf and failover command of the runbook runs as written', async () => {
+    const bp = writeDraft(multiSite()).file;
+    const text = (await run('runbook', '-b', bp)).out;
+    const fill = (line: string) => line.replace(/<backup id>/g, BACKUP);
+    const cdktf = text.split('\n').map((l) => l.trim()).filter((l) => / npx cdktf (deploy|destroy) /.test(l));
+    expect(cdktf).toEqual([
+      `LUSTREFORM_BLUEPRINT=${bp} LUSTREFORM_FAILOVER=recovery:work,archive LUSTREFORM_FROM_BACKUP=archive=<backup id> npx cdktf deploy climate-recovery-storage climate-recovery-lustre`,
+      `LUSTREFORM_BLUEPRINT=${bp} LUSTREFORM_FAILOVER=recovery:work,archive LUSTREFORM_FROM_BACKUP=archive=<backup id> npx cdktf destroy climate-recovery-lustre`,
+      `LUSTREFORM_BLUEPRINT=${bp} npx cdktf deploy '*'`,
+    ]);
+    for (const line of cdktf.map(fill)) {
+      // The environment goes through the cdktf app as cdktf runs it; the stacks it names must come out.
+      const env: Record<string, string> = { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: join(tmp(), 'app') } as Record<string, string>;
+      for (const m of line.matchAll(/(LUSTREFORM_[A-Z_]+)=(\S+)/g)) env[m[1]] = m[2];
+      const app = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, env, encoding: 'utf8' });
+      expect({ line, status: app.status, stderr: app.stderr }).toEqual({ line, status: 0, stderr: '' });
+      const written = readdirSync(join(env.CDKTF_OUTDIR, 'stacks'));
+      for (const stack of line.split(/ npx cdktf (?:deploy|destroy) /)[1].split(' ').filter((s) => s !== "'*'")) expect(written).toContain(stack);
+    }
+    const failover = text.split('\n').map((l) => l.trim()).find((l) => l.startsWith('npx lustreform failover'))!;
+    const args = fill(failover).replace('npx lustreform ', '').split(' ');
+    expect((await run(...args, '--out', join(tmp(), 'o'))).code).toBe(0);
   });
 
   test('a blueprint without recovery says so', async () => {

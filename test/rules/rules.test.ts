@@ -39,6 +39,7 @@ const CASES: Case[] = [
   { id: 'SIT002', mutate: (d) => (d.sites.recovery.region = 'eu-westt-1'), path: 'sites.recovery.region' },
   { id: 'STA001', mutate: (d) => delete d.state.organization, path: 'state' },
   { id: 'STA002', mutate: (d) => (d.state = { backend: 's3', s3: { bucket: 'Bad_Bucket', region: 'eu-central-1' } }), path: 'state.s3.bucket' },
+  { id: 'STA003', mutate: (d) => (d.state = { backend: 's3', s3: { bucket: 'acme-tf-state', region: 'eu-central-1' } }), path: 'state.s3.region' },
   { id: 'TAG001', mutate: (d) => (d.tags['aws:owner'] = 'x'), path: 'tags["aws:owner"]' },
   { id: 'BKT001', mutate: (d) => (d.buckets.output.name = 'Acme_Output'), path: 'buckets.output.name' },
   { id: 'BKT002', mutate: (d) => (d.buckets.output.name = 'acme-climate-input'), path: 'buckets.output.name' },
@@ -158,6 +159,7 @@ const CASES: Case[] = [
   { id: 'REC003', mutate: (d) => (d.replication[0].prefix = 'Other/'), path: 'replication[0].prefix' },
   { id: 'REC004', mutate: (d) => d.recovery.push({ ...d.recovery[0] }), path: 'recovery[2]' },
   { id: 'REC005', mutate: (d) => (d.replication[1].mode = 'one-way'), path: 'replication[1].mode' },
+  { id: 'REC008', mutate: (d) => delete d.acknowledge, path: 'recovery[0]' },
   { id: 'REC007', mutate: (d) => (d.recovery[1].kmsKeyArn = 'arn:aws:kms:eu-central-1:222222222222:key/k'), path: 'recovery[1].kmsKeyArn' },
   {
     id: 'REC006',
@@ -191,8 +193,8 @@ describe('rules that must not miss half a case, nor contradict each other', () =
 });
 
 describe('semantic rules', () => {
-  test('the examples pass every rule', () => {
-    expect(validateDraft(multiSite()).findings).toEqual([]);
+  test('the examples pass every rule (the multi-site one acknowledges its archived replica)', () => {
+    expect(validateDraft(multiSite()).findings.map((f) => [f.id, f.acknowledged !== undefined])).toEqual([['REC008', true]]);
     expect(validateDraft(quickstart()).findings).toEqual([]);
   });
 

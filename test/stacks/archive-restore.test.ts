@@ -173,3 +173,18 @@ describe('archive restore resources are keyed by bucket and prefix', () => {
     expect(before).toContain('aws_cloudwatch_event_rule.restore_input_d32adf_rule climate-restore-input-d32adf');
   });
 });
+
+describe('archive restore at a recovery site', () => {
+  test('a replica that a recovery file system reads and that reaches GLACIER/DEEP_ARCHIVE gets its own archive restore there', () => {
+    const { stacks } = synthDraft(multiSite());
+    const s = stacks['climate-recovery-protection'];
+    const trails = Object.values<{ advanced_event_selector: { field_selector: { field: string; starts_with?: string[] }[] }[] }>(resources(s, 'aws_cloudtrail'));
+    expect(trails.map((t) => t.advanced_event_selector[0].field_selector.find((f) => f.field === 'resources.ARN')!.starts_with)).toEqual([['arn:aws:s3:::acme-climate-input-dr/ExtData/']]);
+    expect(Object.values<{ environment: { variables: { TIER: string; DAYS: string } } }>(resources(s, 'aws_lambda_function'))[0].environment.variables).toMatchObject({ TIER: 'Standard', DAYS: '7' });
+    expect(s.provider.aws[0].region).toBe('eu-west-1');
+    // Without archive classes on the replica, nothing is added.
+    const d = multiSite();
+    d.buckets['input-dr'].lifecycle = [];
+    expect(Object.keys(synthDraft(d).stacks)).not.toContain('climate-recovery-protection');
+  });
+});
