@@ -16,7 +16,9 @@ describe('the published package', () => {
   let tarball = '';
 
   beforeAll(() => {
-    const out = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], ROOT));
+    // --ignore-scripts: prepack would rebuild dist/ under the feet of the tests running beside this
+    // one; dist/ is current (npm ci builds it through prepare, and so does npm test's caller).
+    const out = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], ROOT));
     tarball = join(dir, out[0].filename);
   });
 

@@ -34,7 +34,8 @@ export interface ResourceChange {
 
 /** Configuration that is not the resource's own: cdktf metadata, and `depends_on`, which only orders. */
 const META = new Set(['//', 'depends_on']);
-const strip = (x: any): any => (Array.isArray(x) ? x.map(strip) : x && typeof x === 'object' ? Object.fromEntries(Object.entries(x).filter(([k]) => !META.has(k)).map(([k, v]) => [k, strip(v)])) : x);
+/** A configuration without cdktf's metadata and `depends_on`, as compared. */
+export const comparable = (x: any): any => (Array.isArray(x) ? x.map(comparable) : x && typeof x === 'object' ? Object.fromEntries(Object.entries(x).filter(([k]) => !META.has(k)).map(([k, v]) => [k, comparable(v)])) : x);
 const show = (v: unknown) => (v === undefined ? '(unset)' : JSON.stringify(v));
 
 /** A JSON document held in a string (a policy), parsed so it compares statement by statement. */
@@ -86,9 +87,6 @@ export function synthesizedResources(model: Blueprint | undefined): Resources {
   return out;
 }
 
-/** A configuration without cdktf's metadata and `depends_on`, as compared. */
-export const comparable = (x: any): any => strip(x);
-
 /** Resource-by-resource changes from `base` to `head`, destructive ones first. */
 export function diffResources(base: Resources, head: Resources): ResourceChange[] {
   const changes: ResourceChange[] = [];
@@ -99,7 +97,7 @@ export function diffResources(base: Resources, head: Resources): ResourceChange[
       changes.push({ stack: r.stack, address: address(r), type: r.type, name: r.name, action: 'create', changes: [], destructive: false });
       continue;
     }
-    const leaves = changedLeaves(strip(before.config), strip(r.config));
+    const leaves = changedLeaves(comparable(before.config), comparable(r.config));
     if (!leaves.length) continue;
     const top = (path: string) => path.split(/[.[]/)[0];
     const forces = (attr: string) => forcesReplacement(r.type, attr, before.config[attr], r.config[attr], r.config);

@@ -127,7 +127,7 @@ export function review(files: PlanFile[], allow: string[], model?: Blueprint): R
 }
 
 /** The `--allow` arguments that would let exactly these dangers through. */
-export const allowArguments = (blocked: Danger[]): string => blocked.map((d) => `--allow '${d.stack}/${d.address}'`).join(' ');
+const allowArguments = (blocked: Danger[]): string => blocked.map((d) => `--allow '${d.stack}/${d.address}'`).join(' ');
 
 export function reviewMarkdown(files: PlanFile[], allow: string[], model?: Blueprint): { markdown: string; blocked: boolean } {
   const r = review(files, allow, model);

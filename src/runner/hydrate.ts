@@ -117,7 +117,7 @@ const reasonOf = (err: unknown) => String((err as { stderr?: string }).stderr ||
  * alone (then the whole output is its answer). A batch lfs fails on is retried file by file, so
  * one deleted file does not stop the others; files failing alone are returned in `refused`.
  */
-export async function lfsEach(opts: LfsOptions, sub: string, files: string[]): Promise<{ out: Map<string, string>; refused: Map<string, string> }> {
+async function lfsEach(opts: LfsOptions, sub: string, files: string[]): Promise<{ out: Map<string, string>; refused: Map<string, string> }> {
   const out = new Map<string, string>();
   const refused = new Map<string, string>();
   const call = async (args: string[]) => {
