@@ -25,7 +25,7 @@ function generateBlueprint({ sites = 64, fsPerSite = 4, bucketsPerSite = 2, edge
         storageCapacity: 2400,
         network: { subnetId: 'subnet-0123456789abcdef0', securityGroupIds: ['sg-0123456789abcdef0'] },
         repositories: [
-          { path: '/in', bucket: `s${s}-b0`, prefix: `fs${f}/in/`, purpose: 'input' },
+          { path: '/in', bucket: `s${s}-b0`, prefix: `fs${f}/in/`, purpose: 'input', preload: 'metadata' },
           { path: '/out', bucket: `s${s}-b1`, prefix: `fs${f}/out/`, purpose: 'output' },
         ],
       };
