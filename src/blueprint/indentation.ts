@@ -67,13 +67,12 @@ export function indentationProblem(text: string): IndentationProblem | undefined
         levels.pop();
         top = levels[levels.length - 1];
       }
+      const word = key === '-' ? 'this list item' : `'${key}'`;
       if (top) {
         if (!top.open) {
-          const word = key === '-' ? 'this list item' : `'${key}'`;
           return { line: n + 1, col: keyIndent + 1, message: `${word} is indented deeper (${keyIndent} spaces) than '${top.key}' above it (${top.indent} spaces), which already has a value; keys of one map line up: indent it ${top.indent} spaces to make it a sibling of '${top.key}' in ${pathOf(levels.slice(0, -1))}` };
         }
         if (top.childIndent !== undefined && top.childIndent !== keyIndent) {
-          const word = key === '-' ? 'this list item' : `'${key}'`;
           return { line: n + 1, col: keyIndent + 1, message: `${word} is indented ${keyIndent} spaces, but the other entries of ${pathOf(levels)} are at ${top.childIndent}; line it up with them (spaces only)` };
         }
         top.childIndent = keyIndent;

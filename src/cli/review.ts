@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../blueprint/errors';
 import type { Blueprint } from '../blueprint/model';
-import { LAYERS } from '../plan/stacks';
+import { LAYERS, stackName } from '../plan/stacks';
 import { review, reviewMarkdown, stackOfFile, type PlanFile } from '../review/plan-review';
 import { blueprintOption, blueprintPath, formatOption, type Io } from './io';
 import { loadModel } from './load';
@@ -23,7 +23,8 @@ export function registerReview(program: Command, io: Io, done: (code: number) =>
       if (named || existsSync(blueprintPath(undefined))) {
         model = loadModel(flags.blueprint, io);
         if (named && !model) return done(2);
-        if (!named && model && !files.every((f) => stacksOf(model!).includes(stackOfFile(f)))) model = undefined;
+        const names = model ? stacksOf(model) : [];
+        if (!named && !files.every((f) => names.includes(stackOfFile(f)))) model = undefined;
       }
       const plans: PlanFile[] = files.map((file) => ({ stack: checkedStack(file, model), plan: readPlan(file) }));
       if (flags.format === 'json') {
@@ -53,7 +54,7 @@ function readPlan(file: string): PlanFile['plan'] {
  * `<blueprint>-<site>-<layer>.json` for a site of the blueprint (any blueprint's form without one).
  */
 /** Every stack name the blueprint could have (any layer at any site, cold standbys included). */
-const stacksOf = (model: Blueprint): string[] => [...model.sites.keys()].flatMap((site) => LAYERS.map((layer) => `${model.name}-${site}-${layer}`));
+const stacksOf = (model: Blueprint): string[] => [...model.sites.values()].flatMap((site) => LAYERS.map((layer) => stackName(model, site, layer)));
 
 function checkedStack(file: string, model: Blueprint | undefined): string {
   const stack = stackOfFile(file);

@@ -33,7 +33,7 @@ export function registerStacks(program: Command, io: Io, done: (code: number) =>
           io.err(`lustreform: ${blueprintPath(opts.blueprint)} at ${opts.changedSince} is not valid (findings above), so nothing can be compared with it; every stack is listed`);
         }
       }
-      const changed = changedStacks(file !== undefined && !base ? new Map() : synthesizedStacks(base), synthesizedStacks(model), plans);
+      const changed = changedStacks(synthesizedStacks(base), synthesizedStacks(model), plans);
       for (const name of changed.removed) io.err(`lustreform: stack ${name} is gone from the blueprint since ${opts.changedSince}; its resources stay until you destroy them (cdktf destroy ${name} at ${opts.changedSince})`);
       if (opts.format === 'json') io.out(JSON.stringify(changed.stacks.map((c) => ({ ...row(c.plan), change: c.change, ...(c.because ? { after: c.because } : {}) })), null, 2));
       else if (!changed.stacks.length) io.out(`no stack changed since ${opts.changedSince}`);

@@ -9,6 +9,7 @@ import { vaultName } from '../plan/arns';
 import { stackName } from '../plan/stacks';
 import { expectedIntervalHours } from '../aws/cron';
 import { archiveClasses, archivedReplicas, replicaAt, s3Uri } from '../blueprint/topology';
+import { archiveRestoreEntries } from '../plan/contents';
 import { COPY_LAG_HOURS } from '../plan/recovery';
 
 const RTO_COLD = 'file system creation (typically 10-30 minutes), then the metadata import; contents load on first read, or with hydrate';
@@ -21,7 +22,7 @@ function recoveryRto(m: Blueprint, rec: Recovery): string {
   const base = rec.standby === 'warm' ? RTO_WARM : RTO_COLD;
   const archived = archivedReplicas(m, rec);
   if (!archived.length) return base;
-  const tier = m.archiveRestore.find((a) => archived.some((x) => x.repository.bucket === a.bucket))?.tier ?? 'Standard';
+  const tier = archiveRestoreEntries(m).find((e) => archived.some((x) => x.replica === e.bucket))?.tier ?? 'Standard';
   const deep = archived.some((x) => x.classes.includes('DEEP_ARCHIVE'));
   return `${base}; archived objects (${[...new Set(archived.flatMap((x) => x.classes))].join(', ')} in ${[...new Set(archived.map((x) => x.replica.key))].join(', ')}) read only after a restore: ${restoreTime(tier, deep)} (${tier}), started by the archive restore at ${rec.site.key} on first read`;
 }

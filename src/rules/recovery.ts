@@ -1,4 +1,5 @@
 import type { Blueprint, Recovery, Repository } from '../blueprint/model';
+import { restoreTime } from '../aws/s3';
 import { archivedReplicas, replicaAt } from '../blueprint/topology';
 import { hit, type Rule, type RuleHit } from './rule';
 
@@ -85,7 +86,7 @@ export const recoveryRules: Rule[] = [
         archivedReplicas(m, rec).map(({ repository: r, replica, classes }) =>
           hit(
             rec.path,
-            `'${rec.fileSystem.key}' rebuilt at '${rec.site.key}' reads ${r.fileSystemPath} from '${replica.key}', whose objects reach ${classes.join(' and ')}: each read of an archived object fails until S3 restores it (${classes.includes('DEEP_ARCHIVE') ? 'within 12 hours, Standard' : '3-5 hours, Standard'}). lustreform deploys archive restore for '${replica.key}' at '${rec.site.key}' (and the runbook counts the restore in the RTO); to avoid the wait, keep the replica out of archive classes`,
+            `'${rec.fileSystem.key}' rebuilt at '${rec.site.key}' reads ${r.fileSystemPath} from '${replica.key}', whose objects reach ${classes.join(' and ')}: each read of an archived object fails until S3 restores it (${restoreTime('Standard', classes.includes('DEEP_ARCHIVE'))}, Standard). lustreform deploys archive restore for '${replica.key}' at '${rec.site.key}' (and the runbook counts the restore in the RTO); to avoid the wait, keep the replica out of archive classes`,
           ),
         ),
       ),

@@ -127,7 +127,9 @@ async function lfsEach(opts: LfsOptions, sub: string, files: string[]): Promise<
   };
   const alone = async (file: string) => {
     try {
-      out.set(file, (await call([arg(file)])).replace(new RegExp(`^${arg(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `), '').trim());
+      const text = (await call([arg(file)])).trim();
+      const prefix = `${arg(file)}: `;
+      out.set(file, text.startsWith(prefix) ? text.slice(prefix.length) : text);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw err; // no lfs at all
       refused.set(file, reasonOf(err));
@@ -162,16 +164,15 @@ async function lfsEach(opts: LfsOptions, sub: string, files: string[]): Promise<
 type State = 'released' | 'loaded' | 'unknown';
 const stateOf = (line: string | undefined): State => (line === undefined ? 'unknown' : /\breleased\b/.test(line) ? 'released' : /\bexists\b|\(0x[0-9a-f]+\)/.test(line) ? 'loaded' : 'unknown');
 
-/** Files among `files` that `lfs hsm_state` reports `released` (contents still only in S3). */
-export async function released(opts: LfsOptions, files: string[]): Promise<string[]> {
-  const { out } = await lfsEach(opts, 'hsm_state', files);
-  return files.filter((f) => stateOf(out.get(f)) !== 'loaded');
-}
-
-/** Counts the files still released under `roots`, streaming the walk (for `verify --mount`). */
+/** Counts the files under `roots` that lfs does not report loaded (for `verify --mount`), streaming the walk. */
 export async function countReleased(opts: LfsOptions, roots: string[]): Promise<number> {
   let n = 0;
-  for (const { files } of walkDirectories(opts.mount, roots)) for (const part of chunk(files, opts.batch * opts.parallel)) n += (await released(opts, part)).length;
+  for (const { files } of walkDirectories(opts.mount, roots)) {
+    for (const part of chunk(files, opts.batch * opts.parallel)) {
+      const { out } = await lfsEach(opts, 'hsm_state', part);
+      n += part.filter((f) => stateOf(out.get(f)) !== 'loaded').length;
+    }
+  }
   return n;
 }
 
