@@ -8,7 +8,8 @@
 import { counted, formatFinding, hasErrors } from './blueprint/findings';
 import { UserError } from './blueprint/errors';
 import { buildApp } from './stacks/app';
-import { environmentOptions } from './stacks/environment';
+import { environmentOptions } from './plan/environment';
+import { planBlueprint } from './plan/plan';
 import { finishHcl } from './stacks/hcl';
 import { validateFile } from './pipeline/validate';
 
@@ -20,7 +21,7 @@ async function run(): Promise<number> {
     const { problems, ...options } = environmentOptions(model);
     for (const p of problems) process.stderr.write(`lustreform: ${p}\n`);
     if (problems.length) return 2;
-    const app = buildApp(model, options);
+    const app = buildApp(planBlueprint(model, options));
     app.synth();
     if (app.hclOutput) await finishHcl(app.outdir); // `cdktf synth --hcl`
     return 0;

@@ -37,3 +37,21 @@ test('every layer imports only the layers below it', () => {
   expect(wrong).toEqual([]);
   expect(Object.keys(ALLOWED).every((l) => files(src).some((f) => relative(src, f).startsWith(`${l}/`)))).toBe(true);
 });
+
+/**
+ * The plan is data (design.md): constructs render one stack's part of it and decide nothing, so
+ * src/stacks takes from src/plan only its types and its names (src/plan/arns.ts), never a function
+ * that decides what exists or what it holds.
+ */
+const NAMING = ['arns'];
+
+test('stacks import from plan only types and naming', () => {
+  const wrong: string[] = [];
+  for (const file of files(join(src, 'stacks'))) {
+    for (const m of readFileSync(file, 'utf8').matchAll(/^import (type )?[^;]*? from '(\.\.\/plan\/[^']+)';/gms)) {
+      if (!m[1] && !NAMING.includes(m[2].replace('../plan/', ''))) wrong.push(`${relative(ROOT, file)} imports ${m[2]}`);
+    }
+  }
+  expect(wrong).toEqual([]);
+  expect(files(join(src, 'stacks')).some((f) => /from '\.\.\/plan\/types'/.test(readFileSync(f, 'utf8')))).toBe(true);
+});

@@ -17,3 +17,9 @@ export function capacitySteps(d: string, s: string, throughput?: number): { word
   }
   return undefined;
 }
+
+/** The TCP ports Lustre (LNet) uses between clients and servers: the security group must allow them in and out. */
+export const LUSTRE_PORTS: readonly [number, number][] = [
+  [988, 988],
+  [1018, 1023],
+];

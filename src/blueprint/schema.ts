@@ -8,6 +8,18 @@ export { schema };
 
 let compiled: ValidateFunction | undefined;
 
+/**
+ * The schema's `default` of a property of one of its definitions (`$defs`), for the places that
+ * fill a value the loader could not (an entry lustreform adds itself), so a default lives only in
+ * the schema. Throws when the schema has none: a bug, caught by the tests.
+ */
+export function schemaDefault<T>(definition: string, property: string): T {
+  const defs = schema.$defs as Record<string, { properties?: Record<string, { default?: unknown }> }>;
+  const value = defs[definition]?.properties?.[property]?.default;
+  if (value === undefined) throw new Error(`the schema has no default for ${definition}.${property}`);
+  return value as T;
+}
+
 /** The blueprint validator, compiled once per process. It fills the schema's defaults into the data it checks. */
 function validator(): ValidateFunction {
   if (!compiled) {

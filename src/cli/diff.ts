@@ -25,7 +25,9 @@ export function registerDiff(program: Command, io: Io, done: (code: number) => v
       const before = modelOf(base);
       const after = modelOf(head);
       if (!before.ok || !after.ok) return done(2);
-      const changes = diffResources(synthesizedResources(before.model), synthesizedResources(after.model));
+      const { planBlueprint } = await import('../plan/plan');
+      const planOf = (m: { model?: Blueprint }) => (m.model ? planBlueprint(m.model) : undefined);
+      const changes = diffResources(synthesizedResources(planOf(before)), synthesizedResources(planOf(after)));
       const label = (ref: string, m: { model?: Blueprint }) => (m.model ? ref : `${ref} (no blueprint there)`);
       io.out(flags.format === 'json' ? JSON.stringify(changes, null, 2) : diffMarkdown(changes, label(base, before), label(head, after)));
       done(0);

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { UserError } from '../blueprint/errors';
 import { failoverProblems, standaloneProblems } from '../plan/failover';
 import type { Activation } from '../plan/recovery';
-import { planStacks } from '../plan/stacks';
+import { planBlueprint } from '../plan/plan';
 import { blueprintOption, blueprintPath, type Io } from './io';
 import { loadModel } from './load';
 
@@ -36,12 +36,12 @@ export function registerFailover(program: Command, io: Io, done: (code: number) 
       if (problems.length) throw new UserError(`cannot fail over to '${flags.to}':\n${problems.map((p) => `  - ${p}`).join('\n')}`);
       const { buildApp } = await import('../stacks/app');
       const { synthesize } = await import('../stacks/synth');
-      const plans = planStacks(model, activation);
+      const plan = planBlueprint(model, { activation });
       const check = mkdtempSync(join(tmpdir(), 'lustreform-failover-'));
       let standalone;
       try {
-        buildApp(model, { outdir: check, activation }).synth();
-        standalone = standaloneProblems(model, activation, plans, (name) => readFileSync(join(check, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+        buildApp(plan, { outdir: check }).synth();
+        standalone = standaloneProblems(model, activation, plan.stacks, (name) => readFileSync(join(check, 'stacks', name, 'cdk.tf.json'), 'utf8'));
       } finally {
         rmSync(check, { recursive: true, force: true });
       }
@@ -49,7 +49,7 @@ export function registerFailover(program: Command, io: Io, done: (code: number) 
         io.err(`lustreform: '${flags.to}' cannot stand alone:\n${standalone.problems.map((p) => `  - ${p}`).join('\n')}`);
         return done(1);
       }
-      await synthesize(model, flags.out, { activation });
+      await synthesize(plan, flags.out);
       const file = blueprintPath(flags.blueprint);
       const backups = Object.entries(fromBackup).map(([fs, id]) => `${fs}=${id}`).join(',');
       const env = `LUSTREFORM_BLUEPRINT=${file} LUSTREFORM_FAILOVER=${flags.to}${activation.fileSystems ? `:${activation.fileSystems.join(',')}` : ''}${backups ? ` LUSTREFORM_FROM_BACKUP=${backups}` : ''}`;

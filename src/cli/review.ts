@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../blueprint/errors';
 import type { Blueprint } from '../blueprint/model';
-import { LAYERS, stackName } from '../plan/stacks';
+import { possibleStacks } from '../plan/plan';
+import { LAYERS } from '../plan/types';
 import { review, reviewMarkdown, stackOfFile, type PlanFile } from '../review/plan-review';
 import { blueprintOption, blueprintPath, formatOption, type Io } from './io';
 import { loadModel } from './load';
@@ -23,7 +24,7 @@ export function registerReview(program: Command, io: Io, done: (code: number) =>
       if (named || existsSync(blueprintPath(undefined))) {
         model = loadModel(flags.blueprint, io);
         if (named && !model) return done(2);
-        const names = model ? stacksOf(model) : [];
+        const names = model ? possibleStacks(model) : [];
         if (!named && !files.every((f) => names.includes(stackOfFile(f)))) model = undefined;
       }
       const plans: PlanFile[] = files.map((file) => ({ stack: checkedStack(file, model), plan: readPlan(file) }));
@@ -53,12 +54,9 @@ function readPlan(file: string): PlanFile['plan'] {
  * The stack a plan file is named after. A plan says nothing of its stack, so the file name must:
  * `<blueprint>-<site>-<layer>.json` for a site of the blueprint (any blueprint's form without one).
  */
-/** Every stack name the blueprint could have (any layer at any site, cold standbys included). */
-const stacksOf = (model: Blueprint): string[] => [...model.sites.values()].flatMap((site) => LAYERS.map((layer) => stackName(model, site, layer)));
-
 function checkedStack(file: string, model: Blueprint | undefined): string {
   const stack = stackOfFile(file);
-  const known = model ? stacksOf(model) : undefined;
+  const known = model ? possibleStacks(model) : undefined;
   const ok = known ? known.includes(stack) : new RegExp(`^[a-z][a-z0-9-]*-(${LAYERS.join('|')})$`).test(stack);
   if (ok) return stack;
   const example = known?.[0] ?? `<blueprint>-<site>-${LAYERS[0]}`;

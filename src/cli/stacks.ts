@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Blueprint } from '../blueprint/model';
-import { planStacks, type StackPlan } from '../plan/stacks';
+import { planBlueprint } from '../plan/plan';
+import type { StackPlan } from '../plan/types';
 import { blueprintOption, blueprintPath, formatOption, type Io } from './io';
 import { loadModel } from './load';
 
@@ -14,7 +15,8 @@ export function registerStacks(program: Command, io: Io, done: (code: number) =>
     .action(async (opts: { blueprint?: string; format: string; changedSince?: string }) => {
       const model = loadModel(opts.blueprint, io);
       if (!model) return done(2);
-      const plans = planStacks(model);
+      const plan = planBlueprint(model);
+      const plans = plan.stacks;
       const row = (p: StackPlan) => ({ name: p.name, site: p.site.key, layer: p.layer, account: p.site.account?.id ?? null, region: p.site.region, dependsOn: p.dependsOn });
       const after = (p: StackPlan) => (p.dependsOn.length ? `  (after ${p.dependsOn.join(', ')})` : '');
       if (opts.changedSince === undefined) {
@@ -33,7 +35,7 @@ export function registerStacks(program: Command, io: Io, done: (code: number) =>
           io.err(`lustreform: ${blueprintPath(opts.blueprint)} at ${opts.changedSince} is not valid (findings above), so nothing can be compared with it; every stack is listed`);
         }
       }
-      const changed = changedStacks(synthesizedStacks(base), synthesizedStacks(model), plans);
+      const changed = changedStacks(synthesizedStacks(base && planBlueprint(base)), synthesizedStacks(plan), plans);
       for (const name of changed.removed) io.err(`lustreform: stack ${name} is gone from the blueprint since ${opts.changedSince}; its resources stay until you destroy them (cdktf destroy ${name} at ${opts.changedSince})`);
       if (opts.format === 'json') io.out(JSON.stringify(changed.stacks.map((c) => ({ ...row(c.plan), change: c.change, ...(c.because ? { after: c.because } : {}) })), null, 2));
       else if (!changed.stacks.length) io.out(`no stack changed since ${opts.changedSince}`);

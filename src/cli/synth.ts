@@ -14,10 +14,11 @@ export function registerSynth(program: Command, io: Io, done: (code: number) => 
       const model = loadModel(opts.blueprint, io);
       if (!model) return done(2);
       const { synthesize } = await import('../stacks/synth'); // cdktf and the provider load only when needed
-      const { environmentOptions } = await import('../stacks/environment');
+      const { environmentOptions } = await import('../plan/environment');
+      const { planBlueprint } = await import('../plan/plan');
       const { problems, ...options } = environmentOptions(model);
       if (problems.length) throw new UserError(problems.join('; '));
-      const stacks = await synthesize(model, opts.out, { ...options, hcl: opts.hcl });
+      const stacks = await synthesize(planBlueprint(model, options), opts.out, { hcl: opts.hcl });
       io.err(`wrote ${stacks.length} stack${stacks.length === 1 ? '' : 's'} to ${opts.out}: ${stacks.join(', ')}`);
       done(0);
     });

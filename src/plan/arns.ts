@@ -1,35 +1,43 @@
 /**
- * Identifiers that cross sites, computed from the blueprint so no stack reads another's state.
+ * Names and identifiers, computed from the blueprint so no stack reads another's state.
+ *
+ * Without `accounts`, every site is the one account of the ambient credentials, which no plan can
+ * know: identifiers that hold it hold AMBIENT_ACCOUNT instead, which a stack renders as its own
+ * caller identity (`data.aws_caller_identity`) and the runner as STS GetCallerIdentity's answer.
  */
 import { createHash } from 'node:crypto';
 import type { Blueprint, Bucket, Site } from '../blueprint/model';
 import { partitionOf } from '../aws/regions';
 
+/** Stands for the ambient account in plan values (never reaches a synthesized stack or an API call). */
+export const AMBIENT_ACCOUNT = '<ambient-account>';
+
+/** The account id of a site: the blueprint's, else AMBIENT_ACCOUNT. */
+export const accountOf = (site: Site): string => site.account?.id ?? AMBIENT_ACCOUNT;
+
+/** `text` with the ambient account replaced by `accountId`. */
+export const withAccount = (text: string, accountId: string): string => text.split(AMBIENT_ACCOUNT).join(accountId);
+
+/** A short, stable hash of a text, for names that must not change when lists are reordered. */
+export const shortHash = (text: string, length: number): string => createHash('sha256').update(text).digest('hex').slice(0, length);
+
 export const bucketArn = (b: Bucket): string => `arn:${partitionOf(b.site.region)}:s3:::${b.name}`;
 /** Objects under `prefix` ("" = all). */
 export const objectsArn = (b: Bucket, prefix = ''): string => `${bucketArn(b)}/${prefix}*`;
 
-/** Account id of a site; `${data.aws_caller_identity...}` only when no accounts are named (one ambient account). */
-export function siteAccount(site: Site): string | undefined {
-  return site.account?.id;
-}
-
 export const roleName = (m: Blueprint, purpose: string, key: string): string => `${m.name}-${purpose}-${key}`.slice(0, 64);
 
-/**
- * ARN of a role lustreform creates in `site`'s account. Without named accounts the account id is
- * the ambient one, which a stack passes in as `accountId` (from aws_caller_identity).
- */
-export function roleArn(m: Blueprint, site: Site, purpose: string, key: string, accountId = siteAccount(site)): string {
-  return `arn:${partitionOf(site.region)}:iam::${accountId}:role/${roleName(m, purpose, key)}`;
+/** ARN of a role lustreform creates in `site`'s account. */
+export function roleArn(m: Blueprint, site: Site, purpose: string, key: string): string {
+  return `arn:${partitionOf(site.region)}:iam::${accountOf(site)}:role/${roleName(m, purpose, key)}`;
 }
 
 /** The replication role of a source bucket: one per source, holding all its edges. */
 export const replicationRoleName = (m: Blueprint, source: Bucket): string => roleName(m, 'repl', source.key);
 
 export const vaultName = (m: Blueprint, site: Site): string => `${m.name}-${site.key}`;
-export function vaultArn(m: Blueprint, site: Site, accountId = siteAccount(site)): string {
-  return `arn:${partitionOf(site.region)}:backup:${site.region}:${accountId}:backup-vault:${vaultName(m, site)}`;
+export function vaultArn(m: Blueprint, site: Site): string {
+  return `arn:${partitionOf(site.region)}:backup:${site.region}:${accountOf(site)}:backup-vault:${vaultName(m, site)}`;
 }
 
 /** The S3 Batch Replication role of a site (storage layer), used by `lustreform replicate-existing`. */
@@ -37,6 +45,5 @@ export const batchRoleName = (m: Blueprint, site: Site): string => roleName(m, '
 
 /** The report (and generated manifest) bucket of a site's Batch Replication jobs: globally unique through the account id. */
 export function batchReportBucketName(m: Blueprint, site: Site, accountId: string): string {
-  const hash = createHash('sha256').update(`${site.key}/${site.region}`).digest('hex').slice(0, 6);
-  return `${m.name}-batch-${hash}-${accountId}`;
+  return `${m.name}-batch-${shortHash(`${site.key}/${site.region}`, 6)}-${accountId}`;
 }

@@ -2,9 +2,9 @@
  * Failover checks: a recovery site takes over only if every repository has its replica there and
  * the stacks to deploy need nothing of the other sites (no stack, account, bucket or region).
  */
-import type { Blueprint } from '../blueprint/model';
+import type { Blueprint, Site } from '../blueprint/model';
 import type { Activation } from './recovery';
-import type { StackPlan } from './stacks';
+import type { StackPlan } from './types';
 import { replicaAt } from '../blueprint/topology';
 
 export const BACKUP_ID = /^backup-[0-9a-f]{8,}$/;
@@ -42,17 +42,10 @@ export function failoverProblems(m: Blueprint, a: Activation): string[] {
  */
 export function standaloneProblems(m: Blueprint, a: Activation, plans: StackPlan[], stackJson: (name: string) => string): { deploy: string[]; problems: string[] } {
   const site = m.sites.get(a.site)!;
-  const lustre = plans.find((p) => p.site === site && p.layer === 'lustre');
+  const order = failoverDeploy(plans, site);
+  const lustre = order.at(-1);
   if (!lustre) return { deploy: [], problems: [`nothing to deploy at '${a.site}'`] };
-  const deploy = new Set<string>();
-  const visit = (name: string) => {
-    if (deploy.has(name)) return;
-    deploy.add(name);
-    for (const d of plans.find((p) => p.name === name)?.dependsOn ?? []) visit(d);
-  };
-  visit(lustre.name);
   const problems: string[] = [];
-  const order = plans.filter((p) => deploy.has(p.name));
   for (const p of order) if (p.site !== site) problems.push(`${lustre.name} waits for ${p.name} of site '${p.site.key}'`);
   // The state backend is checked on its own, so its message says what to change.
   const s3 = m.state.backend === 's3' ? m.state.s3 : undefined;
@@ -76,6 +69,23 @@ export function standaloneProblems(m: Blueprint, a: Activation, plans: StackPlan
     if (p === lustre) for (const b of m.buckets.values()) if (b.site !== site && text.includes(`s3://${b.name}/`)) problems.push(`${p.name} reads bucket ${b.name} of site '${b.site.key}'`);
   }
   return { deploy: order.map((p) => p.name), problems };
+}
+
+/**
+ * What a failover to `site` deploys: the site's lustre stack and every stack it waits for, in
+ * deploy order (the lustre stack last); none when the site runs no file system.
+ */
+export function failoverDeploy(plans: StackPlan[], site: Site): StackPlan[] {
+  const lustre = plans.find((p) => p.site === site && p.layer === 'lustre');
+  if (!lustre) return [];
+  const deploy = new Set<string>();
+  const visit = (name: string) => {
+    if (deploy.has(name)) return;
+    deploy.add(name);
+    for (const d of plans.find((p) => p.name === name)?.dependsOn ?? []) visit(d);
+  };
+  visit(lustre.name);
+  return plans.filter((p) => deploy.has(p.name));
 }
 
 /** `site` or `site:fs1,fs2` (LUSTREFORM_FAILOVER), with `fs=backup-id,...` (LUSTREFORM_FROM_BACKUP). */

@@ -5,7 +5,7 @@
  * stack whose own configuration is the same plans the same; its dependents are listed because
  * they apply after it (a new bucket before the file system that reads it).
  */
-import type { StackPlan } from '../plan/stacks';
+import type { StackPlan } from '../plan/types';
 import { comparable } from './diff';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync, readdirSync } from 'node:fs';
-import type { Blueprint } from '../blueprint/model';
+import type { Plan } from '../plan/types';
 import { buildApp } from '../stacks/app';
 import { consequence, dangerOf, forcesReplacement } from './destructive';
 
@@ -60,13 +60,13 @@ export function changedLeaves(before: unknown, after: unknown, path = ''): { pat
   return JSON.stringify(b) === JSON.stringify(a) ? [] : [{ path, before: b, after: a }];
 }
 
-/** The synthesized configuration (cdk.tf.json) of every stack of a blueprint, by stack name; none for no blueprint. */
-export function synthesizedStacks(model: Blueprint | undefined): Map<string, Record<string, any>> {
+/** The synthesized configuration (cdk.tf.json) of every stack of a plan, by stack name; none for no plan (no blueprint). */
+export function synthesizedStacks(plan: Plan | undefined): Map<string, Record<string, any>> {
   const out = new Map<string, Record<string, any>>();
-  if (!model) return out;
+  if (!plan) return out;
   const dir = mkdtempSync(join(tmpdir(), 'lustreform-synth-'));
   try {
-    buildApp(model, { outdir: dir }).synth();
+    buildApp(plan, { outdir: dir }).synth();
     for (const stack of readdirSync(join(dir, 'stacks'))) out.set(stack, JSON.parse(readFileSync(join(dir, 'stacks', stack, 'cdk.tf.json'), 'utf8')));
     return out;
   } finally {
@@ -74,10 +74,10 @@ export function synthesizedStacks(model: Blueprint | undefined): Map<string, Rec
   }
 }
 
-/** Every resource and data source of a synthesized blueprint, keyed `<stack>/<address>`; none for no blueprint. */
-export function synthesizedResources(model: Blueprint | undefined): Resources {
+/** Every resource and data source of a synthesized plan, keyed `<stack>/<address>`; none for no plan (no blueprint). */
+export function synthesizedResources(plan: Plan | undefined): Resources {
   const out: Resources = new Map();
-  for (const [stack, json] of synthesizedStacks(model)) {
+  for (const [stack, json] of synthesizedStacks(plan)) {
     for (const [prefix, blocks] of [['', json.resource], ['data.', json.data]] as const) {
       for (const [type, byName] of Object.entries<Record<string, any>>(blocks ?? {})) {
         for (const [name, config] of Object.entries(byName)) out.set(`${stack}/${prefix}${type}.${name}`, { stack, type: `${prefix}${type}`, name, config });

@@ -15,13 +15,10 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { createHash } from 'node:crypto';
-import type { ArchiveRestore, Blueprint, Bucket } from '../blueprint/model';
-import { objectsArn } from '../plan/arns';
-import { LustreformBucket, OPERATIONAL_NONCURRENT_DAYS } from './bucket';
+import type { ArchiveRestorePlan } from '../plan/types';
+import { LustreformBucket } from './bucket';
 import { bundleFunction } from './bundle';
 import { trustPolicy } from './policy';
-import { partitionOf } from '../aws/regions';
 
 /** Function settings that are not in the blueprint (yet): fixed, documented defaults. */
 export const RESTORE_FUNCTION = {
@@ -32,16 +29,13 @@ export const RESTORE_FUNCTION = {
   /** A burst of misses (a job reading a whole archived tree) cannot take the account's concurrency. */
   reservedConcurrency: 5,
   logRetentionDays: 30,
-  trailLogExpirationDays: 30,
   /** Re-check delay of the completion queue: SQS's maximum. */
   recheckSeconds: 900,
 } as const;
 
 export interface ArchiveRestoreAutomationProps {
-  readonly model: Blueprint;
-  readonly entry: ArchiveRestore;
-  /** Account id of the bucket's site (a literal, or the ambient account). */
-  readonly accountId: string;
+  /** The planned entry: bucket, prefix, tier, days, addresses, and its trail with the trail's log bucket. */
+  readonly restore: ArchiveRestorePlan;
 }
 
 /**
@@ -59,41 +53,27 @@ export class ArchiveRestoreAutomation extends Construct {
 
   constructor(scope: Construct, id: string, props: ArchiveRestoreAutomationProps) {
     super(scope, id);
-    const { model, entry, accountId } = props;
-    const bucket = entry.bucket;
-    const region = bucket.site.region;
-    const partition = partitionOf(region);
-    const name = restoreName(model, entry);
+    const entry = props.restore;
+    const { name, partition, accountId } = entry;
     this.functionName = name;
-    const lid = (what: string) => `restore_${restoreKey(entry)}_${what}`;
+    const lid = (what: string) => `restore_${entry.key}_${what}`;
 
     // CloudTrail: GetObject data events for exactly this bucket/prefix (data events cost per event).
-    const trailName = name;
-    const trailArn = `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${trailName}`;
-    const logs = new LustreformBucket(this, 'trail-logs', { bucket: trailLogBucket(model, entry) });
-    logs.addToResourcePolicy({ Sid: 'CloudTrailAclCheck', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: logs.arn, Condition: { StringEquals: { 'aws:SourceArn': trailArn } } });
-    logs.addToResourcePolicy({
-      Sid: 'CloudTrailWrite',
-      Effect: 'Allow',
-      Principal: { Service: 'cloudtrail.amazonaws.com' },
-      Action: 's3:PutObject',
-      Resource: `${logs.arn}/AWSLogs/${accountId}/*`,
-      Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': trailArn } },
-    });
+    const logs = new LustreformBucket(this, 'trail-logs', { bucket: entry.trail.logBucket });
     const trail = new Cloudtrail(this, 'trail', {
-      name: trailName,
+      name: entry.trail.name,
       s3BucketName: logs.bucketRef,
       enableLogFileValidation: true,
       includeGlobalServiceEvents: false,
       isMultiRegionTrail: false,
       advancedEventSelector: [
         {
-          name: `GetObject under s3://${bucket.name}/${entry.prefix}`,
+          name: `GetObject under s3://${entry.bucketName}/${entry.prefix}`,
           fieldSelector: [
             { field: 'eventCategory', equalTo: ['Data'] },
             { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
             { field: 'eventName', equalTo: ['GetObject'] },
-            { field: 'resources.ARN', startsWith: [`arn:${partition}:s3:::${bucket.name}/${entry.prefix}`] },
+            { field: 'resources.ARN', startsWith: [`arn:${partition}:s3:::${entry.bucketName}/${entry.prefix}`] },
           ],
         },
       ],
@@ -122,15 +102,15 @@ export class ArchiveRestoreAutomation extends Construct {
     // The function: bundled TypeScript, its role, its log group (created first, with retention).
     const logGroup = new CloudwatchLogGroup(this, 'log-group', { name: `/aws/lambda/${name}`, retentionInDays: RESTORE_FUNCTION.logRetentionDays });
     logGroup.overrideLogicalId(lid('logs'));
-    const role = new IamRole(this, 'role', { name: `${name}`.slice(0, 64), assumeRolePolicy: trustPolicy('lambda.amazonaws.com'), description: `archive restore for s3://${bucket.name}/${entry.prefix} (lustreform)` });
+    const role = new IamRole(this, 'role', { name: `${name}`.slice(0, 64), assumeRolePolicy: trustPolicy('lambda.amazonaws.com'), description: `archive restore for s3://${entry.bucketName}/${entry.prefix} (lustreform)` });
     role.overrideLogicalId(lid('role'));
     const statements: DataAwsIamPolicyDocumentStatement[] = [
-      { sid: 'HeadAndRestore', actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:RestoreObject'], resources: [objectsArn(bucket, entry.prefix)] },
+      { sid: 'HeadAndRestore', actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:RestoreObject'], resources: [entry.objectsArn] },
       { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.arn}:*`] },
       { sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: [dlq.arn] },
     ];
-    if (bucket.encryption.kind === 'kms-key') {
-      statements.push({ sid: 'BucketKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [bucket.encryption.keyArn], condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`s3.${region}.amazonaws.com`] }] });
+    if (entry.bucketKeyArn) {
+      statements.push({ sid: 'BucketKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [entry.bucketKeyArn], condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`s3.${entry.region}.amazonaws.com`] }] });
     }
     if (topic) statements.push({ sid: 'Notify', actions: ['sns:Publish'], resources: [topic.arn] });
     if (recheck) statements.push({ sid: 'Recheck', actions: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'], resources: [recheck.arn] });
@@ -141,7 +121,7 @@ export class ArchiveRestoreAutomation extends Construct {
     const code = new TerraformAsset(this, 'code', { path: bundleFunction('archive-restore'), type: AssetType.ARCHIVE });
     const fn = new LambdaFunction(this, 'function', {
       functionName: name,
-      description: `Restores archived objects of s3://${bucket.name}/${entry.prefix} that a Lustre read failed on (lustreform)`,
+      description: `Restores archived objects of s3://${entry.bucketName}/${entry.prefix} that a Lustre read failed on (lustreform)`,
       role: role.arn,
       runtime: RESTORE_FUNCTION.runtime,
       architectures: [RESTORE_FUNCTION.architecture],
@@ -165,10 +145,10 @@ export class ArchiveRestoreAutomation extends Construct {
     fn.overrideLogicalId(lid('function'));
 
     // EventBridge: failed GetObject calls on this bucket (and prefix) reach the function.
-    const detail: Record<string, unknown> = { eventSource: ['s3.amazonaws.com'], eventName: ['GetObject'], errorCode: ['InvalidObjectState'], requestParameters: { bucketName: [bucket.name], ...(entry.prefix ? { key: [{ prefix: entry.prefix }] } : {}) } };
+    const detail: Record<string, unknown> = { eventSource: ['s3.amazonaws.com'], eventName: ['GetObject'], errorCode: ['InvalidObjectState'], requestParameters: { bucketName: [entry.bucketName], ...(entry.prefix ? { key: [{ prefix: entry.prefix }] } : {}) } };
     const rule = new CloudwatchEventRule(this, 'rule', {
       name,
-      description: `GetObject on archived objects of s3://${bucket.name}/${entry.prefix} (lustreform)`,
+      description: `GetObject on archived objects of s3://${entry.bucketName}/${entry.prefix} (lustreform)`,
       eventPattern: JSON.stringify({ source: ['aws.s3'], 'detail-type': ['AWS API Call via CloudTrail'], detail }),
     });
     rule.overrideLogicalId(lid('rule'));
@@ -195,37 +175,4 @@ export class ArchiveRestoreAutomation extends Construct {
       });
     }
   }
-}
-
-const prefixHash = (entry: ArchiveRestore) => createHash('sha256').update(entry.prefix).digest('hex').slice(0, 6);
-
-/**
- * What an entry's resources are keyed by: its bucket and prefix, never its place in the list, so
- * adding, removing or reordering entries leaves the others' addresses and names as they are.
- * `<bucket key>` for the whole bucket, `<bucket key>_<hash of the prefix>` for a prefix.
- */
-export const restoreKey = (entry: ArchiveRestore): string => (entry.prefix ? `${entry.bucket.key}_${prefixHash(entry)}` : entry.bucket.key);
-
-/** `<blueprint>-restore-<bucket key>[-<hash of the prefix>]`; at most 64 characters with room for -recheck. */
-export function restoreName(m: Blueprint, entry: ArchiveRestore): string {
-  const suffix = entry.prefix ? `-${prefixHash(entry)}` : '';
-  return `${m.name}-restore-${entry.bucket.key.toLowerCase().replace(/_/g, '-')}`.slice(0, 64 - suffix.length - 9) + suffix;
-}
-
-/** The trail's own log bucket: short-lived, with lustreform's secure defaults (versioned, so logs cannot be silently overwritten). */
-function trailLogBucket(m: Blueprint, entry: ArchiveRestore): Bucket {
-  const hash = createHash('sha256').update(`${entry.bucket.name}/${entry.prefix}`).digest('hex').slice(0, 10);
-  return {
-    key: `restore_${restoreKey(entry)}_trail_logs`,
-    path: entry.path,
-    site: entry.bucket.site,
-    name: `${m.name}-trail-${hash}`,
-    nameGiven: false,
-    encryption: { kind: 'sse-s3' },
-    versioningDeclared: true,
-    versioning: true,
-    noncurrentVersionExpirationDays: OPERATIONAL_NONCURRENT_DAYS,
-    adopt: false,
-    lifecycle: [{ path: entry.path, prefix: '', transitions: [], expirationDays: RESTORE_FUNCTION.trailLogExpirationDays }],
-  };
 }

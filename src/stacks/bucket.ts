@@ -6,20 +6,17 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { Lazy, TerraformOutput } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import type { Bucket } from '../blueprint/model';
-import { bucketArn } from '../plan/arns';
-import { policyJson, type Statement } from './policy';
+import type { BucketPlan, Statement } from '../plan/types';
+import { policyJson } from './policy';
 
 /** Days after which incomplete multipart uploads are aborted on every bucket. */
 export const ABORT_MULTIPART_DAYS = 7;
-/** Noncurrent versions of lustreform's own operational buckets (trail logs, batch reports) live this many days. */
-export const OPERATIONAL_NONCURRENT_DAYS = 90;
 
 export interface LustreformBucketProps {
-  /** The bucket of the blueprint: name, encryption, versioning, lifecycle, adopt. */
-  readonly bucket: Bucket;
+  /** The planned bucket: name, encryption, versioning, lifecycle, adopt, and the statements other sites need in its policy. */
+  readonly bucket: BucketPlan;
 }
 
 /**
@@ -27,11 +24,10 @@ export interface LustreformBucketProps {
  * public access blocks, versioning (always on when replicated), default encryption (SSE-S3, the
  * AWS managed KMS key, or a customer key with S3 Bucket Keys), a bucket policy that denies
  * requests without TLS, and lifecycle rules from the blueprint plus aborting incomplete multipart
- * uploads and expiring noncurrent versions. Other constructs add statements to its policy with
- * `addToResourcePolicy`, as with aws-cdk-lib's Bucket.
+ * uploads and expiring noncurrent versions, and the planned statements after the TLS one.
  *
  * An adopted bucket (`adopt: true`) is only looked up (data source): nothing is created, changed
- * or deleted on it, and `addToResourcePolicy` is refused (validation warns where that matters).
+ * or deleted on it (validation warns where that matters).
  */
 export class LustreformBucket extends Construct {
   readonly name: string;
@@ -40,14 +36,12 @@ export class LustreformBucket extends Construct {
   readonly bucketRef: string;
   /** The bucket policy resource; resources that need the policy in place depend on it. Undefined when adopted. */
   readonly policy?: S3BucketPolicy;
-  /** The policy statements; undefined for adopted buckets, whose policy is not ours. */
-  private statements?: Statement[];
 
   constructor(scope: Construct, id: string, props: LustreformBucketProps) {
     super(scope, id);
     const b = props.bucket;
     this.name = b.name;
-    this.arn = bucketArn(b);
+    this.arn = b.arn;
     const key = b.key;
     if (b.adopt) {
       const found = new DataAwsS3Bucket(this, 'adopted', { bucket: b.name });
@@ -79,27 +73,13 @@ export class LustreformBucket extends Construct {
       ],
     }).overrideLogicalId(key);
 
-    this.statements = [];
-    this.addToResourcePolicy({
-      Sid: 'DenyInsecureTransport',
-      Effect: 'Deny',
-      Principal: '*',
-      Action: 's3:*',
-      Resource: [this.arn, `${this.arn}/*`],
-      Condition: { Bool: { 'aws:SecureTransport': false } },
-    });
+    const tlsOnly: Statement = { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [this.arn, `${this.arn}/*`], Condition: { Bool: { 'aws:SecureTransport': false } } };
     // The public access block goes first: a policy put while it is being set can be refused.
-    this.policy = new S3BucketPolicy(this, 'policy', { ...on, policy: Lazy.stringValue({ produce: () => policyJson(this.statements ?? []) }), dependsOn: [pab] });
+    this.policy = new S3BucketPolicy(this, 'policy', { ...on, policy: policyJson([tlsOnly, ...b.statements]), dependsOn: [pab] });
     this.policy.overrideLogicalId(key);
 
     new S3BucketLifecycleConfiguration(this, 'lifecycle', { ...on, rule: lifecycleRules(b), dependsOn: [versioning] }).overrideLogicalId(key);
     this.outputs(key);
-  }
-
-  /** Adds a statement to the bucket policy (one policy per bucket holds them all). */
-  addToResourcePolicy(statement: Statement): void {
-    if (!this.statements) throw new Error('adopted buckets have no policy managed by lustreform');
-    this.statements.push(statement);
   }
 
   private outputs(key: string): void {
@@ -108,7 +88,7 @@ export class LustreformBucket extends Construct {
   }
 }
 
-function lifecycleRules(b: Bucket): S3BucketLifecycleConfigurationRule[] {
+function lifecycleRules(b: BucketPlan): S3BucketLifecycleConfigurationRule[] {
   const rules: S3BucketLifecycleConfigurationRule[] = b.lifecycle.map((r, i) => ({
     id: `blueprint-${i}`,
     status: 'Enabled',
@@ -118,9 +98,7 @@ function lifecycleRules(b: Bucket): S3BucketLifecycleConfigurationRule[] {
     noncurrentVersionExpiration: r.noncurrentVersionExpirationDays === undefined ? undefined : [{ noncurrentDays: r.noncurrentVersionExpirationDays }],
   }));
   rules.push({ id: 'abort-incomplete-multipart-uploads', status: 'Enabled', filter: [{}], abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_MULTIPART_DAYS }] });
-  // S3 applies the shortest of overlapping expirations, so a bucket-wide rule next to a blueprint rule
-  // with its own noncurrent expiry would override a longer one: then only the blueprint's (BKT007 warns).
-  if (b.versioning && b.noncurrentVersionExpirationDays && !b.lifecycle.some((r) => r.noncurrentVersionExpirationDays !== undefined)) {
+  if (b.noncurrentVersionExpirationDays) {
     rules.push({ id: 'expire-noncurrent-versions', status: 'Enabled', filter: [{}], noncurrentVersionExpiration: [{ noncurrentDays: b.noncurrentVersionExpirationDays }] });
   }
   return rules;

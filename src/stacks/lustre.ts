@@ -6,59 +6,39 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { TerraformOutput, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { isLinked, isScratch, sameAccount, type Blueprint, type Bucket, type FileSystem, type Repository } from '../blueprint/model';
-import { bucketArn, objectsArn } from '../plan/arns';
-import type { LustreformBucket } from './bucket';
-import { partitionOf } from '../aws/regions';
-import { s3Uri } from '../blueprint/topology';
-
-/** The TCP ports Lustre (LNet) uses between clients and servers. */
-export const LUSTRE_PORTS: readonly [number, number][] = [
-  [988, 988],
-  [1018, 1023],
-];
+import type { FileSystemPlan } from '../plan/types';
+import { LUSTRE_PORTS } from '../aws/fsx';
 
 /** DRA operations run one at a time per file system and can queue: give them this long. */
 export const DRA_TIMEOUT = '30m';
 
 export interface LustreFileSystemProps {
-  readonly model: Blueprint;
-  /** The file system of the blueprint. */
-  readonly fileSystem: FileSystem;
-  /** Restore it from this backup (a failover from backups); it must match the backup's type, capacity, throughput, version and compression. */
-  readonly backupId?: string;
+  /** The planned file system (or recovery copy), every argument resolved, with its repositories. */
+  readonly fileSystem: FileSystemPlan;
 }
 
 /**
- * An FSx for Lustre file system with its data repository associations, as AWS accepts them:
- * the Lustre version always explicit (the API default, 2.10, has no DRAs), one subnet, KMS only on
- * persistent types, automatic backups only where allowed and explicitly off elsewhere, and the
+ * An FSx for Lustre file system with its data repository associations, as AWS accepts them: the
  * DRAs chained one after the other (AWS runs one DRA operation per file system at a time, so
  * parallel creation fails) with generous timeouts and without ever deleting file system data.
  *
- * With `network.securityGroup`, a security group with only the Lustre ports (TCP 988 and
- * 1018-1023) from the clients and from itself is created first.
+ * With a planned security group, a group with only the Lustre ports (TCP 988 and 1018-1023) from
+ * the clients and from itself, inbound and outbound, is created first.
  */
 export class LustreFileSystem extends Construct {
   readonly fileSystem: FsxLustreFileSystem;
 
   constructor(scope: Construct, id: string, props: LustreFileSystemProps) {
     super(scope, id);
-    const { model, fileSystem: fs } = props;
-    const network = fs.network;
+    const fs = props.fileSystem;
     const key = fs.key;
     const rules: ITerraformDependable[] = [];
-    let securityGroupIds = network.securityGroupIds ?? [];
-    if (network.securityGroup) {
-      const sg = new SecurityGroup(this, 'security-group', {
-        name: `${model.name}-${key}-lustre`,
-        description: `Lustre (TCP 988, 1018-1023) for file system ${key} (lustreform)`,
-        vpcId: network.securityGroup.vpcId,
-        tags: { Name: `${model.name}-${key}-lustre` },
-      });
+    let securityGroupIds = fs.securityGroupIds;
+    if (fs.securityGroup) {
+      const sg = new SecurityGroup(this, 'security-group', { name: fs.securityGroup.name, description: fs.securityGroup.description, vpcId: fs.securityGroup.vpcId, tags: { Name: fs.securityGroup.name } });
       sg.overrideLogicalId(key);
       securityGroupIds = [sg.id];
-      const peers: { name: string; cidr?: string; self?: boolean }[] = [{ name: 'self', self: true }, ...network.securityGroup.clientCidrs.map((cidr, i) => ({ name: `client${i}`, cidr }))];
+      const peers: { name: string; cidr?: string; self?: boolean }[] = [{ name: 'self', self: true }, ...fs.securityGroup.clientCidrs.map((cidr, i) => ({ name: `client${i}`, cidr }))];
       for (const [from, to] of LUSTRE_PORTS) {
         for (const peer of peers) {
           const common = {
@@ -80,36 +60,30 @@ export class LustreFileSystem extends Construct {
       }
     }
 
-    const persistent = !isScratch(fs);
-    const tiering = fs.storageType === 'INTELLIGENT_TIERING';
-    // FSx writes through its service-linked role, which may only use log groups under /aws/fsx/.
-    const logs =
-      fs.logging.level === 'DISABLED' ? undefined : new CloudwatchLogGroup(this, 'logs', { name: `/aws/fsx/${model.name}-${key}`, retentionInDays: fs.logging.retentionDays, tags: { 'lustreform:filesystem': key } });
+    const logs = fs.logging ? new CloudwatchLogGroup(this, 'logs', { name: fs.logging.logGroupName, retentionInDays: fs.logging.retentionDays, tags: { 'lustreform:filesystem': key } }) : undefined;
     logs?.overrideLogicalId(`${key}_fsx_logs`);
+    const backups = fs.automaticBackups;
     this.fileSystem = new FsxLustreFileSystem(this, 'file-system', {
       deploymentType: fs.deploymentType,
       storageType: fs.storageType,
-      storageCapacity: tiering ? undefined : fs.storageCapacity,
+      storageCapacity: fs.storageCapacity,
       fileSystemTypeVersion: fs.lustreVersion,
-      subnetIds: [network.subnetId],
+      subnetIds: [fs.subnetId],
       securityGroupIds,
-      perUnitStorageThroughput: tiering ? undefined : fs.throughput,
-      driveCacheType: fs.driveCache,
+      perUnitStorageThroughput: fs.perUnitStorageThroughput,
+      driveCacheType: fs.driveCacheType,
       dataCompressionType: fs.compression,
-      kmsKeyId: persistent ? fs.kmsKeyArn : undefined,
+      kmsKeyId: fs.kmsKeyId,
       throughputCapacity: fs.throughputCapacity,
       dataReadCacheConfiguration: fs.readCache ? { sizingMode: fs.readCache.sizing, size: fs.readCache.sizeGiB } : undefined,
       metadataConfiguration: fs.metadata ? { mode: fs.metadata.mode, iops: fs.metadata.iops } : undefined,
-      efaEnabled: fs.efa || undefined,
+      efaEnabled: fs.efa,
       weeklyMaintenanceStartTime: fs.weeklyMaintenance,
-      logConfiguration: logs ? { level: fs.logging.level, destination: logs.arn } : undefined,
-      backupId: props.backupId,
-      // Persistent types: backups exactly as the blueprint says, 0 (off) when it says nothing, since
-      // one API default is 30 days and S3-linked file systems must not have them.
-      ...(persistent ? automaticBackups(fs) : {}),
-      // A persistent file system that can be backed up leaves a final backup when destroyed.
-      skipFinalBackup: persistent && !isLinked(fs) ? false : undefined,
-      tags: { Name: `${model.name}-${key}`, 'lustreform:filesystem': key },
+      logConfiguration: logs && fs.logging ? { level: fs.logging.level, destination: logs.arn } : undefined,
+      backupId: fs.backupId,
+      ...(backups ? { automaticBackupRetentionDays: backups.retentionDays, dailyAutomaticBackupStartTime: backups.dailyAt, copyTagsToBackups: backups.copyTagsToBackups } : {}),
+      skipFinalBackup: fs.skipFinalBackup,
+      tags: { Name: fs.nameTag, 'lustreform:filesystem': key },
       dependsOn: rules.length ? rules : undefined,
     });
     this.fileSystem.overrideLogicalId(key);
@@ -119,8 +93,8 @@ export class LustreFileSystem extends Construct {
       const dra = new FsxDataRepositoryAssociation(this, `repository-${i}`, {
         fileSystemId: this.fileSystem.id,
         fileSystemPath: r.fileSystemPath,
-        dataRepositoryPath: s3Uri(r),
-        batchImportMetaDataOnCreate: r.preload !== 'none',
+        dataRepositoryPath: r.dataRepositoryPath,
+        batchImportMetaDataOnCreate: r.batchImportMetaDataOnCreate,
         deleteDataInFilesystem: false,
         importedFileChunkSize: r.importedFileChunkSize,
         s3: {
@@ -128,10 +102,10 @@ export class LustreFileSystem extends Construct {
           autoExportPolicy: r.autoExport.length ? { events: r.autoExport } : undefined,
         },
         timeouts: { create: DRA_TIMEOUT, update: DRA_TIMEOUT, delete: DRA_TIMEOUT },
-        tags: { Name: `${model.name}-${key}-${draName(r)}`, 'lustreform:filesystem': key },
+        tags: { Name: `${fs.nameTag}-${r.name}`, 'lustreform:filesystem': key },
         dependsOn: previous ? [previous] : undefined,
       });
-      dra.overrideLogicalId(`${key}_${draName(r)}`);
+      dra.overrideLogicalId(`${key}_${r.name}`);
       previous = dra;
     });
 
@@ -140,38 +114,5 @@ export class LustreFileSystem extends Construct {
     output('dns-name', this.fileSystem.dnsName, `file system ${key}: DNS name`);
     output('mount-name', this.fileSystem.mountName, `file system ${key}: mount name`);
     output('mount-command', `sudo mount -t lustre -o relatime,flock ${this.fileSystem.dnsName}@tcp:/${this.fileSystem.mountName} /mnt/${key}`, `file system ${key}: mount it on a Lustre client`);
-  }
-}
-
-function automaticBackups(fs: FileSystem) {
-  if (!fs.backups) return { automaticBackupRetentionDays: 0 };
-  return {
-    automaticBackupRetentionDays: fs.backups.retentionDays,
-    dailyAutomaticBackupStartTime: fs.backups.dailyAt,
-    copyTagsToBackups: fs.backups.copyTagsToBackups,
-  };
-}
-
-/** A resource name for a repository, from its path: /ExtData -> ExtData, / -> root. */
-export const draName = (r: Repository): string => r.fileSystemPath.replace(/^\/+|\/+$/g, '').replace(/[^A-Za-z0-9_-]/g, '_') || 'root';
-
-/**
- * Lets FSx in other accounts reach `bucket` (storage layer of the bucket's site): for every
- * repository of a file system in another account, that account's FSx S3 service-linked roles get
- * the bucket-level and prefix-level access FSx needs, and nothing beyond the repository's prefix.
- */
-export function grantFileSystemAccess(model: Blueprint, target: LustreformBucket, bucket: Bucket): void {
-  for (const fs of model.fileSystems.values()) {
-    fs.repositories.forEach((r) => {
-      if (r.bucket !== bucket || sameAccount(fs.site, bucket.site) || !fs.site.account) return;
-      const partition = partitionOf(fs.site.region);
-      const principal = { AWS: `arn:${partition}:iam::${fs.site.account.id}:root` };
-      const condition = { ArnLike: { 'aws:PrincipalArn': `arn:${partition}:iam::${fs.site.account.id}:role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/*` } };
-      const sid = `FSx${fs.key}${draName(r)}`.replace(/[^A-Za-z0-9]/g, '');
-      const bucketActions = ['s3:ListBucket', 's3:GetBucketLocation', 's3:GetBucketAcl', 's3:GetBucketNotification', ...(r.autoImport.length ? ['s3:PutBucketNotification'] : [])];
-      const objectActions = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectAttributes', ...(r.autoExport.length || r.purpose !== 'input' ? ['s3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject', 's3:AbortMultipartUpload'] : [])];
-      target.addToResourcePolicy({ Sid: `${sid}Bucket`, Effect: 'Allow', Principal: principal, Action: bucketActions, Resource: bucketArn(bucket), Condition: condition });
-      target.addToResourcePolicy({ Sid: `${sid}Objects`, Effect: 'Allow', Principal: principal, Action: objectActions, Resource: objectsArn(bucket, r.prefix), Condition: condition });
-    });
   }
 }

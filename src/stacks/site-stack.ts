@@ -3,66 +3,48 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { App, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from 'cdktf';
 import { StackSynthesizer } from 'cdktf/lib/synthesize/synthesizer';
 import type { Construct } from 'constructs';
-import type { Blueprint, Site } from '../blueprint/model';
-import type { StackPlan } from '../plan/stacks';
-
-/** The tags every resource carries, through the provider's default_tags (blueprint-spec.md). */
-export function siteTags(m: Blueprint, site: Site): Record<string, string> {
-  return { ...m.tags, 'lustreform:blueprint': m.name, 'lustreform:site': site.key };
-}
+import type { Site } from '../blueprint/model';
+import { AMBIENT_ACCOUNT } from '../plan/arns';
+import type { StackPlan } from '../plan/types';
 
 /**
- * One stack: one site (account + region) and one layer. It owns its AWS provider, which assumes
- * the account's role, refuses credentials of any other account, and tags everything it creates;
- * and its state backend.
+ * One stack: one site (account + region) and one layer, as planned. It owns its AWS provider,
+ * which assumes the account's role, refuses credentials of any other account, and tags everything
+ * it creates; and its state backend.
  */
 export class SiteStack extends TerraformStack {
   readonly site: Site;
   private callerIdentity?: DataAwsCallerIdentity;
 
-  /** `planRoles`: assume each account's read-only planRole (where given) instead of assumeRole. */
-  constructor(scope: Construct, readonly model: Blueprint, readonly plan: StackPlan, options: { planRoles?: boolean } = {}) {
+  constructor(scope: Construct, readonly plan: StackPlan) {
     super(scope, plan.name);
     // cdktf 0.21's stacks read HCL output from SYNTH_HCL_OUTPUT only, not from the App's hclOutput.
     if (App.isApp(scope) && scope.hclOutput) this.synthesizer = new StackSynthesizer(this, false, true);
     this.site = plan.site;
-    const account = plan.site.account;
-    const role = (options.planRoles && account?.planRole) || account?.assumeRole;
-    new AwsProvider(this, 'aws', {
-      region: plan.site.region,
-      allowedAccountIds: account ? [account.id] : undefined,
-      assumeRole: role ? [{ roleArn: role, sessionName: `lustreform-${model.name}` }] : undefined,
-      defaultTags: [{ tags: siteTags(model, plan.site) }],
-    });
-    this.configureBackend();
+    new AwsProvider(this, 'aws', { region: plan.provider.region, allowedAccountIds: plan.provider.allowedAccountIds, assumeRole: plan.provider.assumeRole && [plan.provider.assumeRole], defaultTags: [{ tags: plan.provider.tags }] });
+    const backend = plan.backend;
+    if (backend.kind === 's3') {
+      new S3Backend(this, { bucket: backend.bucket, region: backend.region, key: backend.key, encrypt: true });
+      // Native S3 locking (Terraform >= 1.10); cdktf 0.21 predates the argument, hence the override.
+      this.addOverride('terraform.backend.s3.use_lockfile', true);
+    } else if (backend.kind === 'cloud') {
+      new CloudBackend(this, { hostname: backend.hostname, organization: backend.organization, workspaces: new NamedCloudWorkspace(backend.workspace) });
+    } else {
+      new LocalBackend(this, { path: backend.path });
+    }
   }
 
   /**
-   * The account id of `site`. Named accounts are literals; without `accounts` every site is the
-   * ambient account, which this stack reads from its own credentials (not from another stack).
+   * A plan value with the ambient account (a blueprint without `accounts`) as this stack's own
+   * caller identity, read from its credentials rather than from another stack.
    */
-  accountIdOf(site: Site): string {
-    if (site.account) return site.account.id;
-    this.callerIdentity ??= new DataAwsCallerIdentity(this, 'current');
-    return this.callerIdentity.accountId;
-  }
-
-  private configureBackend(): void {
-    const { state } = this.model;
-    if (state.backend === 's3' && state.s3) {
-      new S3Backend(this, { bucket: state.s3.bucket, region: state.s3.region, key: `${state.s3.keyPrefix}${this.plan.name}.tfstate`, encrypt: true });
-      // Native S3 locking (Terraform >= 1.10); cdktf 0.21 predates the argument, hence the override.
-      this.addOverride('terraform.backend.s3.use_lockfile', true);
-    } else if (state.backend === 'cloud' && state.organization) {
-      new CloudBackend(this, {
-        hostname: state.hostname,
-        organization: state.organization,
-        workspaces: new NamedCloudWorkspace(`${state.workspacePrefix}${this.plan.name}`),
-      });
-    } else {
-      // One state file per stack, relative to the stack directory terraform runs in (cdktf's own
-      // default is an absolute path in the directory synth ran from).
-      new LocalBackend(this, { path: `terraform.${this.plan.name}.tfstate` });
+  resolve<T>(value: T): T {
+    if (Array.isArray(value)) return value.map((v) => this.resolve(v)) as T;
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.resolve(v)])) as T;
+    if (typeof value === 'string' && value.includes(AMBIENT_ACCOUNT)) {
+      this.callerIdentity ??= new DataAwsCallerIdentity(this, 'current');
+      return value.split(AMBIENT_ACCOUNT).join(this.callerIdentity.accountId) as T;
     }
+    return value;
   }
 }

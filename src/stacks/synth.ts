@@ -1,21 +1,20 @@
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Blueprint } from '../blueprint/model';
-import { planStacks } from '../plan/stacks';
+import type { Plan } from '../plan/types';
 import { buildApp, type BuildOptions } from './app';
 import { finishHcl } from './hcl';
 
 /**
- * Synthesizes the blueprint's stacks into `outdir` (cdktf.out layout) atomically: everything is
+ * Synthesizes the plan's stacks into `outdir` (cdktf.out layout) atomically: everything is
  * written to a temporary directory beside it, which then replaces `outdir` in one rename. A synth
  * that fails leaves the previous output as it was. HCL is written as `terraform fmt` leaves it.
  */
-export async function synthesize(model: Blueprint, outdir: string, options: Omit<BuildOptions, 'outdir'> = {}): Promise<string[]> {
+export async function synthesize(plan: Plan, outdir: string, options: Omit<BuildOptions, 'outdir'> = {}): Promise<string[]> {
   const target = resolve(outdir);
   mkdirSync(dirname(target), { recursive: true });
   const tmp = mkdtempSync(join(dirname(target), `.${basename(target)}.tmp-`));
   try {
-    buildApp(model, { ...options, outdir: tmp }).synth();
+    buildApp(plan, { ...options, outdir: tmp }).synth();
     if (options.hcl) await finishHcl(tmp);
     const old = existsSync(target) ? `${tmp}.old` : undefined;
     if (old) renameSync(target, old);
@@ -25,5 +24,5 @@ export async function synthesize(model: Blueprint, outdir: string, options: Omit
     rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
-  return planStacks(model, options.activation).map((p) => p.name);
+  return plan.stacks.map((p) => p.name);
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { planBlueprint } from '../../src/plan/plan';
 import { buildApp } from '../../src/stacks/app';
 import { validateDraft, type Draft } from './blueprints';
 
@@ -19,7 +20,7 @@ export function synthDraft(draft: Draft): Synthesized {
   if (errors.length || !v.model) throw new Error(`draft does not validate: ${errors.map((f) => `${f.id} ${f.path}: ${f.message}`).join('; ')}`);
   const dir = mkdtempSync(join(tmpdir(), 'lustreform-synth-'));
   try {
-    buildApp(v.model, { outdir: dir }).synth();
+    buildApp(planBlueprint(v.model), { outdir: dir }).synth();
     return readOut(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });

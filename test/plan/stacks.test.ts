@@ -1,4 +1,8 @@
-import { planStacks, topologicalOrder, type StackPlan } from '../../src/plan/stacks';
+import { planBlueprint } from '../../src/plan/plan';
+import { topologicalOrder } from '../../src/plan/stacks';
+import type { StackPlan } from '../../src/plan/types';
+
+const planStacks = (m: Parameters<typeof planBlueprint>[0]) => planBlueprint(m).stacks;
 import { multiSite, validateDraft, type Draft } from '../helpers/blueprints';
 import { synthDraft, type StackJson } from '../helpers/synth';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { multiSite, ROOT, validateDraft } from '../helpers/blueprints';
 import { standaloneProblems } from '../../src/plan/failover';
-import { planStacks } from '../../src/plan/stacks';
+import { planBlueprint } from '../../src/plan/plan';
 import { run } from '../helpers/cli';
 import { readOut, resources, synthDraft, type StackJson } from '../helpers/synth';
 import { FakeAws } from '../helpers/fake-aws';
@@ -121,7 +121,7 @@ describe('recovery as written', () => {
   test('every stack to deploy is checked, not only the lustre stack', () => {
     const m = validateDraft(multiSite()).model!;
     const activation = { site: 'recovery', fileSystems: ['work'] };
-    const plans = planStacks(m, activation);
+    const plans = planBlueprint(m, { activation }).stacks;
     const json = (name: string) => JSON.stringify(name === 'climate-recovery-storage' ? { resource: { aws_s3_bucket: { x: { region: 'eu-central-1' } } } } : {});
     const { deploy, problems } = standaloneProblems(m, activation, plans, json);
     expect(deploy).toEqual(['climate-recovery-storage', 'climate-recovery-lustre']);

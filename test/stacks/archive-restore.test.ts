@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
+import { planBlueprint } from '../../src/plan/plan';
 import { buildApp } from '../../src/stacks/app';
 import { multiSite, ROOT, validateDraft, type Draft } from '../helpers/blueprints';
 import { FakeS3 } from '../helpers/fake-s3';
@@ -105,7 +106,7 @@ describe('archive restore: synthesized', () => {
 
   test('a construct that adds a notification on a bucket with an auto-import repository fails the synth', () => {
     const model = validateDraft(multiSite()).model!;
-    const app = buildApp(model, { outdir: mkdtempSync(join(tmpdir(), 'lustreform-notify-')) });
+    const app = buildApp(planBlueprint(model), { outdir: mkdtempSync(join(tmpdir(), 'lustreform-notify-')) });
     const storage = app.node.findChild('climate-primary-storage') as SiteStack;
     new S3BucketNotification(storage, 'rogue', { bucket: 'acme-climate-input' });
     expect(() => app.synth()).toThrow(/would replace the notifications FSx manages/);
@@ -124,7 +125,7 @@ describe('archive restore: the deployed artifact', () => {
   test('the zip in the synth output holds the bundled handler, which restores through the S3 REST protocol', async () => {
     const out = mkdtempSync(join(tmpdir(), 'lustreform-zip-'));
     const model = validateDraft(multiSite()).model!;
-    buildApp(model, { outdir: out }).synth();
+    buildApp(planBlueprint(model), { outdir: out }).synth();
     const { stacks } = readOut(out);
     const fn = resources(stacks['climate-primary-protection'], 'aws_lambda_function').restore_input_d32adf_function;
     const zip = join(out, 'stacks', 'climate-primary-protection', fn.filename);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseToObject } from 'hcl2-parser';
+import { planBlueprint } from '../../src/plan/plan';
 import { buildApp } from '../../src/stacks/app';
 import { singleInterpolation, terraformStyle } from '../../src/stacks/hcl';
 import { synthesize } from '../../src/stacks/synth';
@@ -31,8 +32,8 @@ async function synthBoth(draft: Draft): Promise<{ json: Record<string, any>; hcl
   const model = validateDraft(draft).model!;
   const jsonDir = mkdtempSync(join(tmpdir(), 'lustreform-json-'));
   const hclDir = join(mkdtempSync(join(tmpdir(), 'lustreform-hcl-')), 'out');
-  buildApp(model, { outdir: jsonDir }).synth();
-  await synthesize(model, hclDir, { hcl: true });
+  buildApp(planBlueprint(model), { outdir: jsonDir }).synth();
+  await synthesize(planBlueprint(model), hclDir, { hcl: true });
   const hcl: Record<string, string> = {};
   for (const name of readdirSync(join(hclDir, 'stacks'))) hcl[name] = readFileSync(join(hclDir, 'stacks', name, 'cdk.tf'), 'utf8');
   return { json: readOut(jsonDir).stacks, hcl };

@@ -9,6 +9,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { planBlueprint } from '../../src/plan/plan';
 import { synthesize } from '../../src/stacks/synth';
 import { validateDraft } from '../helpers/blueprints';
 import { featureBlueprints } from '../helpers/features';
@@ -36,7 +37,7 @@ async function synthesizeEvery(hcl: boolean): Promise<Map<string, string>> {
     const v = validateDraft(f.draft);
     if (!v.model) throw new Error(`${f.name}: ${v.findings.map((x) => `${x.id} ${x.message}`).join('; ')}`);
     const out = join(work, hcl ? 'hcl' : 'json', `b${i}`);
-    await synthesize(v.model, out, { hcl, activation: f.activation });
+    await synthesize(planBlueprint(v.model, { activation: f.activation }), out, { hcl });
     for (const stack of readdirSync(join(out, 'stacks'))) dirs.set(`${f.name}/${stack}`, join(out, 'stacks', stack));
   }
   return dirs;
@@ -135,7 +136,7 @@ describe('terraform validate on every generated stack', () => {
     for (const hcl of [false, true]) {
       const v = validateDraft(featureBlueprints().find((f) => f.name === 'quickstart')!.draft);
       const out = join(work, `as-written-${hcl ? 'hcl' : 'json'}`);
-      await synthesize(v.model!, out, { hcl });
+      await synthesize(planBlueprint(v.model!), out, { hcl });
       for (const stack of ['quickstart-main-lustre']) {
         const dir = join(work, `as-written-copy-${hcl}`, stack);
         pinnedCopy(join(out, 'stacks', stack), dir, mirror!);
@@ -152,7 +153,7 @@ describe('terraform validate on every generated stack', () => {
     try {
       const f = featureBlueprints().find((x) => x.name.startsWith('no accounts'))!;
       const out = join(work, 'plan');
-      await synthesize(validateDraft(f.draft).model!, out, {});
+      await synthesize(planBlueprint(validateDraft(f.draft).model!), out, {});
       const env = { ...offlineEnv(mirror!, work), AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL_STS: aws.endpoint, AWS_EC2_METADATA_DISABLED: 'true' } as NodeJS.ProcessEnv;
       delete env.AWS_PROFILE;
       const stacks = readdirSync(join(out, 'stacks'));

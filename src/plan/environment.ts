@@ -7,12 +7,10 @@
  *   instead of `assumeRole`, for `terraform plan` in pull requests.
  */
 import type { Blueprint } from '../blueprint/model';
-import { activationFrom, failoverProblems } from '../plan/failover';
-import type { Activation } from '../plan/recovery';
+import { activationFrom, failoverProblems } from './failover';
+import type { PlanOptions } from './types';
 
-export interface EnvironmentOptions {
-  activation?: Activation;
-  planRoles: boolean;
+export interface EnvironmentOptions extends PlanOptions {
   /** Why the environment cannot be honoured (exit 2, nothing written). */
   problems: string[];
 }

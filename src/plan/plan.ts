@@ -1,0 +1,75 @@
+/**
+ * `planBlueprint`: the one typed value every renderer and reader uses (src/plan/types.ts). One
+ * stack per site and layer, named `<blueprint>-<site>-<layer>`, holding what that layer places at
+ * that site; empty layers are not planned. Dependencies only order deploys and follow from what a
+ * stack holds: replication after the storage of both ends, lustre after the storage of every
+ * bucket it reads, protection after its site's storage (and lustre, for backup plans) and the
+ * storage of the vaults it copies to. No stack references another: identifiers that cross sites
+ * are computed (src/plan/arns.ts), so every stack plans alone and the DAG has no cycle.
+ */
+import type { Blueprint, Site } from '../blueprint/model';
+import { lustreAt } from './lustre';
+import { protectionAt } from './protection';
+import { deployedRecoveries } from './recovery';
+import { replicationAt } from './replication';
+import { stackName, topologicalOrder } from './stacks';
+import { storageAt } from './storage';
+import { LAYERS, type BackendPlan, type Layer, type Plan, type PlanOptions, type ProviderPlan, type StackPlan } from './types';
+
+/** The tags every resource carries, through the provider's default_tags (blueprint-spec.md). */
+export function siteTags(m: Blueprint, site: Site): Record<string, string> {
+  return { ...m.tags, 'lustreform:blueprint': m.name, 'lustreform:site': site.key };
+}
+
+/** The site's account and region; `planRoles`: the account's read-only planRole (where given) instead of assumeRole. */
+function provider(m: Blueprint, site: Site, planRoles: boolean): ProviderPlan {
+  const account = site.account;
+  const role = (planRoles && account?.planRole) || account?.assumeRole;
+  return {
+    region: site.region,
+    allowedAccountIds: account ? [account.id] : undefined,
+    assumeRole: role ? { roleArn: role, sessionName: `lustreform-${m.name}` } : undefined,
+    tags: siteTags(m, site),
+  };
+}
+
+/** One state per stack: an S3 key, a Terraform Cloud workspace, or a local file relative to the stack directory. */
+export function backendOf(m: Blueprint, stack: string): BackendPlan {
+  const { state } = m;
+  if (state.backend === 's3' && state.s3) return { kind: 's3', bucket: state.s3.bucket, region: state.s3.region, key: `${state.s3.keyPrefix}${stack}.tfstate` };
+  if (state.backend === 'cloud' && state.organization) return { kind: 'cloud', hostname: state.hostname, organization: state.organization, workspace: `${state.workspacePrefix}${stack}` };
+  return { kind: 'local', path: `terraform.${stack}.tfstate` };
+}
+
+type Contents<L extends Layer> = Omit<Extract<StackPlan, { layer: L }>, 'name' | 'site' | 'layer' | 'dependsOn' | 'provider' | 'backend'>;
+
+export function planBlueprint(m: Blueprint, options: PlanOptions = {}): Plan {
+  const recoveries = deployedRecoveries(m, options.activation);
+  const planned: { stack: StackPlan; after: Set<string> }[] = [];
+  const add = <L extends Layer>(site: Site, layer: L, contents: Contents<L>, after: [Site, Layer][]) => {
+    const name = stackName(m, site, layer);
+    const stack = { name, site, layer, dependsOn: [], provider: provider(m, site, !!options.planRoles), backend: backendOf(m, name), ...contents } as unknown as StackPlan;
+    planned.push({ stack, after: new Set(after.map(([s, l]) => stackName(m, s, l))) });
+  };
+  for (const site of m.sites.values()) {
+    const storage = storageAt(m, site);
+    if (storage) add(site, 'storage', storage, []);
+    const replication = replicationAt(m, site);
+    if (replication.configurations.length) add(site, 'replication', { configurations: replication.configurations }, replication.waitsFor.map((s) => [s, 'storage']));
+    const lustre = lustreAt(m, site, recoveries);
+    if (lustre.fileSystems.length) add(site, 'lustre', { fileSystems: lustre.fileSystems }, [[site, 'storage'], ...lustre.reads.map((s): [Site, Layer] => [s, 'storage'])]);
+    const protection = protectionAt(m, site);
+    if (protection.backupPlans.length || protection.archiveRestore.length) {
+      add(site, 'protection', { backupPlans: protection.backupPlans, archiveRestore: protection.archiveRestore }, [[site, 'storage'], ...protection.waitsFor]);
+    }
+  }
+  const names = new Set(planned.map((p) => p.stack.name));
+  for (const p of planned) p.stack.dependsOn = [...p.after].filter((d) => d !== p.stack.name && names.has(d)).sort();
+  return { blueprint: m.name, activation: options.activation, stacks: topologicalOrder(planned.map((p) => p.stack)), recoveries };
+}
+
+/** The planned stacks of one layer. */
+export const stacksOf = <L extends Layer>(plan: Plan, layer: L): Extract<StackPlan, { layer: L }>[] => plan.stacks.filter((s): s is Extract<StackPlan, { layer: L }> => s.layer === layer);
+
+/** Every stack name the blueprint could have (any layer at any site, cold standbys included). */
+export const possibleStacks = (m: Blueprint): string[] => [...m.sites.values()].flatMap((site) => LAYERS.map((layer) => stackName(m, site, layer)));

@@ -1,0 +1,48 @@
+/**
+ * The replication layer of a site: one replication configuration per source bucket there, holding
+ * a V2 rule per direction (filter, priority, delete-marker replication). It deploys after the
+ * storage stacks of both ends, so versioning is on first. Never `existing_object_replication`
+ * (S3 refuses it); existing objects go through `lustreform replicate-existing`.
+ */
+import { sameAccount, type Blueprint, type Bucket, type Site } from '../blueprint/model';
+import { directionsFrom, type ReplicationDirection } from '../blueprint/topology';
+import { bucketArn, roleArn } from './arns';
+import { replicatingBuckets } from './storage';
+import type { ReplicationConfigurationPlan, ReplicationRulePlan } from './types';
+
+const keyArn = (b: Bucket) => (b.encryption.kind === 'kms-key' ? b.encryption.keyArn : undefined);
+
+function rule({ edge, source, destination }: ReplicationDirection, priority: number): ReplicationRulePlan {
+  const crossAccount = !sameAccount(source.site, destination.site);
+  const replicaKey = keyArn(destination);
+  return {
+    id: `to-${destination.key}`,
+    priority,
+    prefix: edge.prefix,
+    deleteMarkers: edge.deleteMarkers,
+    replicaModifications: edge.mode === 'two-way',
+    sseKmsEncryptedObjects: !!keyArn(source),
+    destination: {
+      bucketArn: bucketArn(destination),
+      storageClass: edge.storageClass,
+      account: crossAccount ? destination.site.account?.id : undefined,
+      // SSE-KMS objects replicate only with the destination's key named (in its region).
+      replicaKmsKeyId: keyArn(source) && replicaKey ? replicaKey : undefined,
+      replicationTime: edge.replicationTime,
+    },
+  };
+}
+
+/** The replication configurations of `site`'s source buckets, each with the directions out of it, and the sites whose storage they need first (versioning on both ends). */
+export function replicationAt(m: Blueprint, site: Site): { configurations: ReplicationConfigurationPlan[]; waitsFor: Site[] } {
+  const sources = replicatingBuckets(m, site);
+  return {
+    configurations: sources.map((source) => ({
+      sourceKey: source.key,
+      bucketName: source.name,
+      roleArn: roleArn(m, source.site, 'repl', source.key),
+      rules: directionsFrom(m, source).map((d, i) => rule(d, i + 1)),
+    })),
+    waitsFor: sources.flatMap((source) => [source.site, ...directionsFrom(m, source).map((d) => d.destination.site)]),
+  };
+}

@@ -1,0 +1,233 @@
+/**
+ * The plan as data: every stack in deploy order with everything it holds, every name and ARN
+ * computed. `planBlueprint` (src/plan/plan.ts) decides it once; the constructs in src/stacks
+ * render one stack's part of it and decide nothing; `stacks`, `summary`, `runbook`, `failover`
+ * and `stacks --changed-since` read the same value. Items are plain data (no model objects), so
+ * a stack can resolve the ambient account in them (see AMBIENT_ACCOUNT) and tests can compare them.
+ */
+import type { Encryption, LifecycleRule, RepositoryEvent, RestoreTier, Site, StorageClass } from '../blueprint/model';
+import type { Activation, RecoveryCopy } from './recovery';
+
+export const LAYERS = ['storage', 'replication', 'lustre', 'protection'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/** An IAM policy statement as plain data (rendered as JSON, or through jsonencode when it holds a reference). */
+export interface Statement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Principal?: '*' | { AWS?: string | string[]; Service?: string | string[] };
+  Action: string | string[];
+  Resource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[] | boolean>>;
+}
+
+/** The stack's AWS provider: the site's region and account, the role to assume, the default tags. */
+export interface ProviderPlan {
+  region: string;
+  /** The site's account: the provider refuses credentials of any other. Undefined: the ambient account. */
+  allowedAccountIds?: string[];
+  assumeRole?: { roleArn: string; sessionName: string };
+  tags: Record<string, string>;
+}
+
+export type BackendPlan =
+  | { kind: 'local'; path: string }
+  | { kind: 's3'; bucket: string; region: string; key: string }
+  | { kind: 'cloud'; hostname: string; organization: string; workspace: string };
+
+/** A bucket as the storage layer renders it: lustreform's secure defaults plus what the blueprint and other sites need of it. */
+export interface BucketPlan {
+  key: string;
+  name: string;
+  arn: string;
+  /** Only looked up (data source): nothing is created, changed or deleted on it. */
+  adopt: boolean;
+  encryption: Encryption;
+  versioning: boolean;
+  lifecycle: Omit<LifecycleRule, 'path'>[];
+  /** The bucket-wide noncurrent-version expiry rule to emit, if any (none when a lifecycle rule has its own). */
+  noncurrentVersionExpirationDays?: number;
+  /** Statements after the TLS-only one: grants for other accounts' replication roles and file systems, service access. */
+  statements: Statement[];
+}
+
+/** The IAM role S3 assumes to replicate out of one source bucket (storage layer of the source's site). */
+export interface ReplicationRolePlan {
+  sourceKey: string;
+  roleName: string;
+  description: string;
+  statements: Statement[];
+}
+
+export interface VaultPlan {
+  siteKey: string;
+  name: string;
+  kmsKeyArn?: string;
+  lock?: { minRetentionDays: number; maxRetentionDays: number; changeableForDays?: number };
+  /** Account root principals allowed `backup:CopyIntoBackupVault` (plans of other accounts copying in). */
+  copyFrom: string[];
+}
+
+/** What `lustreform replicate-existing` needs at a site: a report bucket and the Batch Operations role. */
+export interface BatchReplicationPlan {
+  siteKey: string;
+  roleName: string;
+  description: string;
+  reportBucket: BucketPlan;
+  statements: Statement[];
+}
+
+export interface ReplicationRulePlan {
+  id: string;
+  priority: number;
+  prefix: string;
+  deleteMarkers: boolean;
+  replicaModifications: boolean;
+  sseKmsEncryptedObjects: boolean;
+  destination: {
+    bucketArn: string;
+    storageClass?: StorageClass;
+    /** Set across accounts, with the owner override. */
+    account?: string;
+    replicaKmsKeyId?: string;
+    /** Replication Time Control with its metrics (15 minutes). */
+    replicationTime: boolean;
+  };
+}
+
+/** The one replication configuration of a source bucket (replication layer). */
+export interface ReplicationConfigurationPlan {
+  sourceKey: string;
+  bucketName: string;
+  roleArn: string;
+  rules: ReplicationRulePlan[];
+}
+
+export interface RepositoryPlan {
+  /** A resource name from the file system path: /ExtData -> ExtData, / -> root. */
+  name: string;
+  fileSystemPath: string;
+  /** s3://bucket/prefix/, the replica's at a recovery site. */
+  dataRepositoryPath: string;
+  bucketName: string;
+  autoImport: RepositoryEvent[];
+  autoExport: RepositoryEvent[];
+  batchImportMetaDataOnCreate: boolean;
+  importedFileChunkSize?: number;
+}
+
+/** A file system as AWS accepts it, every argument resolved (a recovery copy's too). */
+export interface FileSystemPlan {
+  /** Construct id: `file-system-<key>`, or `recovery-<key>` for a recovery copy. */
+  id: string;
+  key: string;
+  nameTag: string;
+  deploymentType: string;
+  storageType: string;
+  storageCapacity?: number;
+  lustreVersion: string;
+  subnetId: string;
+  /** Given security groups; with `securityGroup`, the one lustreform creates instead. */
+  securityGroupIds: string[];
+  securityGroup?: { name: string; description: string; vpcId: string; clientCidrs: string[] };
+  perUnitStorageThroughput?: number;
+  driveCacheType?: string;
+  compression: string;
+  kmsKeyId?: string;
+  throughputCapacity?: number;
+  readCache?: { sizing: string; sizeGiB?: number };
+  metadata?: { mode: string; iops?: number };
+  efa?: boolean;
+  weeklyMaintenance?: string;
+  logging?: { logGroupName: string; level: string; retentionDays: number };
+  backupId?: string;
+  /** Automatic backups (persistent types only: explicitly 0 when the blueprint says nothing). */
+  automaticBackups?: { retentionDays: number; dailyAt?: string; copyTagsToBackups?: boolean };
+  skipFinalBackup?: boolean;
+  repositories: RepositoryPlan[];
+}
+
+export interface BackupPlanPlan {
+  key: string;
+  name: string;
+  vaultName: string;
+  schedule: string;
+  startWindowMinutes: number;
+  completionWindowMinutes: number;
+  retentionDays: number;
+  copies: { vaultArn: string; retentionDays: number }[];
+  recoveryPointTags: Record<string, string>;
+  role: { name: string; description: string; managedPolicies: { name: string; arn: string }[] };
+  selections: { fileSystemKey: string; name: string; resources: string[]; tags: { key: string; value: string }[] }[];
+}
+
+export interface ArchiveRestorePlan {
+  /** `<bucket key>[_<hash of the prefix>]`: what the entry's resources are keyed by. */
+  key: string;
+  name: string;
+  bucketKey: string;
+  bucketName: string;
+  /** The bucket's customer-managed key, if any. */
+  bucketKeyArn?: string;
+  /** The objects under the prefix: `arn:<partition>:s3:::<bucket>/<prefix>*`. */
+  objectsArn: string;
+  region: string;
+  partition: string;
+  accountId: string;
+  prefix: string;
+  tier: RestoreTier;
+  days: number;
+  notify: string[];
+  trail: { name: string; arn: string; logBucket: BucketPlan };
+}
+
+interface StackBase {
+  name: string;
+  site: Site;
+  /** Names of the stacks that must be deployed first. */
+  dependsOn: string[];
+  provider: ProviderPlan;
+  backend: BackendPlan;
+}
+
+export interface StorageStackPlan extends StackBase {
+  layer: 'storage';
+  buckets: BucketPlan[];
+  replicationRoles: ReplicationRolePlan[];
+  vault?: VaultPlan;
+  batchReplication?: BatchReplicationPlan;
+}
+
+export interface ReplicationStackPlan extends StackBase {
+  layer: 'replication';
+  configurations: ReplicationConfigurationPlan[];
+}
+
+export interface LustreStackPlan extends StackBase {
+  layer: 'lustre';
+  fileSystems: FileSystemPlan[];
+}
+
+export interface ProtectionStackPlan extends StackBase {
+  layer: 'protection';
+  backupPlans: BackupPlanPlan[];
+  archiveRestore: ArchiveRestorePlan[];
+}
+
+export type StackPlan = StorageStackPlan | ReplicationStackPlan | LustreStackPlan | ProtectionStackPlan;
+
+export interface PlanOptions {
+  /** A failover: cold standbys of this site become real file systems. */
+  activation?: Activation;
+  /** Providers assume each account's planRole (read-only, for plans) where given. */
+  planRoles?: boolean;
+}
+
+export interface Plan {
+  blueprint: string;
+  activation?: Activation;
+  /** Every stack in deploy order (dependencies first). */
+  stacks: StackPlan[];
+  /** The recovery copies deployed (warm standbys, and cold ones the activation names). */
+  recoveries: RecoveryCopy[];
+}
