@@ -17,26 +17,26 @@ import {
   type UnresolvedReference,
 } from './model';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Raw = any;
+import type * as Raw from './raw';
 
 /**
- * Builds the model from schema-valid data that already carries the schema's defaults. Fills the
- * defaults that depend on other fields (purpose-driven events, bucket names, versioning of
- * replicated buckets) and resolves references; a reference that names nothing is recorded in
- * `unresolved` and the object holding it is left out, so rules only ever see whole objects.
+ * Builds the model from schema-valid data that already carries the schema's defaults (so no
+ * default is restated here). Fills the defaults that depend on other fields (purpose-driven
+ * events, bucket names, versioning of replicated buckets, logging by repositories) and resolves
+ * references; a reference that names nothing is recorded in `unresolved` and the object holding it
+ * is left out, so rules only ever see whole objects.
  */
-export function buildModel(file: string, data: Raw): Blueprint {
+export function buildModel(file: string, data: Raw.LoadedBlueprint): Blueprint {
   const unresolved: UnresolvedReference[] = [];
   // An object left out for a broken reference of its own is still declared: references to it are
   // not reported again, so one mistake gives one finding (its root cause).
-  const declared: Record<UnresolvedReference['kind'], Raw> = { account: data.accounts, site: data.sites, bucket: data.buckets, 'file system': data.fileSystems };
+  const declared: Record<UnresolvedReference['kind'], object | undefined> = { account: data.accounts, site: data.sites, bucket: data.buckets, 'file system': data.fileSystems };
   const lookup = <T>(map: Map<string, T>, kind: UnresolvedReference['kind'], name: string, path: ModelPath): T | undefined => {
     const found = map.get(name);
     if (!found && !Object.prototype.hasOwnProperty.call(declared[kind] ?? {}, name)) unresolved.push({ kind, name, path, known: [...map.keys()] });
     return found;
   };
-  const entries = (obj: Raw): [string, Raw][] => Object.entries(obj ?? {});
+  const entries = <T>(obj: Record<string, T> | undefined): [string, T][] => Object.entries(obj ?? {});
 
   const accounts = new Map<string, Account>();
   for (const [key, a] of entries(data.accounts)) accounts.set(key, { key, path: ['accounts', key], id: a.id, assumeRole: a.assumeRole, planRole: a.planRole });
@@ -67,7 +67,7 @@ export function buildModel(file: string, data: Raw): Blueprint {
       versioning: b.versioning || replicatedKeys.has(key),
       adopt: b.adopt,
       noncurrentVersionExpirationDays: b.noncurrentVersionExpirationDays || undefined, // null and 0: keep forever
-      lifecycle: (b.lifecycle ?? []).map((r: Raw, i: number) => ({
+      lifecycle: (b.lifecycle ?? []).map((r, i) => ({
         path: [...path, 'lifecycle', i],
         prefix: r.prefix,
         transitions: r.transitions ?? [],
@@ -78,7 +78,7 @@ export function buildModel(file: string, data: Raw): Blueprint {
   }
 
   const replication: ReplicationEdge[] = [];
-  (data.replication ?? []).forEach((e: Raw, i: number) => {
+  (data.replication ?? []).forEach((e, i) => {
     const path = ['replication', i];
     const from = lookup(buckets, 'bucket', e.from, [...path, 'from']);
     const to = lookup(buckets, 'bucket', e.to, [...path, 'to']);
@@ -86,14 +86,14 @@ export function buildModel(file: string, data: Raw): Blueprint {
     replication.push({ path, from, to, mode: e.mode, prefix: e.prefix, replicationTime: e.replicationTime, deleteMarkers: e.deleteMarkers, storageClass: e.storageClass, existingObjects: e.existingObjects });
   });
 
-  const network = (n: Raw, path: ModelPath): Network => ({ path, subnetId: n.subnetId, securityGroupIds: n.securityGroupIds, securityGroup: n.securityGroup });
+  const network = (n: Raw.Network, path: ModelPath): Network => ({ path, subnetId: n.subnetId, securityGroupIds: n.securityGroupIds, securityGroup: n.securityGroup });
 
   const fileSystems = new Map<string, FileSystem>();
   for (const [key, f] of entries(data.fileSystems)) {
     const path = ['fileSystems', key];
     const site = lookup(sites, 'site', f.site, [...path, 'site']);
     const repositories: Repository[] = [];
-    (f.repositories ?? []).forEach((r: Raw, i: number) => {
+    (f.repositories ?? []).forEach((r, i) => {
       const rpath = [...path, 'repositories', i];
       const bucket = lookup(buckets, 'bucket', r.bucket, [...rpath, 'bucket']);
       if (!bucket) return;
@@ -131,7 +131,7 @@ export function buildModel(file: string, data: Raw): Blueprint {
       efa: f.efa,
       weeklyMaintenance: f.weeklyMaintenance,
       // Import and export failures are otherwise invisible: logged by default where there are repositories.
-      logging: { level: f.logging?.level ?? (repositories.length ? 'WARN_ERROR' : 'DISABLED'), retentionDays: f.logging?.retentionDays ?? 30 },
+      logging: { level: f.logging.level ?? (repositories.length ? 'WARN_ERROR' : 'DISABLED'), retentionDays: f.logging.retentionDays },
     });
   }
 
@@ -139,8 +139,8 @@ export function buildModel(file: string, data: Raw): Blueprint {
   for (const [key, p] of entries(data.backupPlans)) {
     const path = ['backupPlans', key];
     const site = lookup(sites, 'site', p.site, [...path, 'site']);
-    const planned = (p.fileSystems as string[]).flatMap((k, i) => lookup(fileSystems, 'file system', k, [...path, 'fileSystems', i]) ?? []);
-    const copyTo = (p.copyTo ?? []).flatMap((c: Raw, i: number) => {
+    const planned = p.fileSystems.flatMap((k, i) => lookup(fileSystems, 'file system', k, [...path, 'fileSystems', i]) ?? []);
+    const copyTo = (p.copyTo ?? []).flatMap((c, i) => {
       const cpath = [...path, 'copyTo', i];
       const target = lookup(sites, 'site', c.site, [...cpath, 'site']);
       return target ? [{ path: cpath, site: target, retentionDays: c.retentionDays ?? p.retentionDays }] : [];
@@ -161,21 +161,21 @@ export function buildModel(file: string, data: Raw): Blueprint {
   }
 
   const archiveRestore: ArchiveRestore[] = [];
-  (data.archiveRestore ?? []).forEach((a: Raw, i: number) => {
+  (data.archiveRestore ?? []).forEach((a, i) => {
     const path = ['archiveRestore', i];
     const bucket = lookup(buckets, 'bucket', a.bucket, [...path, 'bucket']);
     if (bucket) archiveRestore.push({ path, bucket, prefix: a.prefix, tier: a.tier, days: a.days, notify: a.notify ?? [] });
   });
 
   const recovery: Recovery[] = [];
-  (data.recovery ?? []).forEach((r: Raw, i: number) => {
+  (data.recovery ?? []).forEach((r, i) => {
     const path = ['recovery', i];
     const fileSystem = lookup(fileSystems, 'file system', r.fileSystem, [...path, 'fileSystem']);
     const site = lookup(sites, 'site', r.site, [...path, 'site']);
     if (fileSystem && site) recovery.push({ path, fileSystem, site, standby: r.standby, network: network(r.network, [...path, 'network']), kmsKeyArn: r.kmsKeyArn });
   });
 
-  const state = data.state ?? { backend: 'local', workspacePrefix: '', hostname: 'app.terraform.io' };
+  const state = data.state;
   return {
     file,
     name: data.name,
@@ -195,12 +195,12 @@ export function buildModel(file: string, data: Raw): Blueprint {
     backupPlans,
     archiveRestore,
     recovery,
-    acknowledge: (data.acknowledge ?? []).map((a: Raw, i: number) => ({ path: ['acknowledge', i], id: a.id, findingPath: a.path, reason: a.reason })),
+    acknowledge: (data.acknowledge ?? []).map((a, i) => ({ path: ['acknowledge', i], id: a.id, findingPath: a.path, reason: a.reason })),
     unresolved,
   };
 }
 
-function encryption(raw: Raw): Encryption {
+function encryption(raw: Raw.Bucket['encryption']): Encryption {
   if (raw === 'kms') return { kind: 'kms' };
   if (typeof raw === 'object') return { kind: 'kms-key', keyArn: raw.kmsKeyArn };
   return { kind: 'sse-s3' };

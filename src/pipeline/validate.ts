@@ -4,6 +4,7 @@ import { UserError } from '../blueprint/errors';
 import { compareFindings, hasErrors, pathToString, type Finding, type Issue, type Severity } from '../blueprint/findings';
 import type { Blueprint } from '../blueprint/model';
 import { buildModel } from '../blueprint/normalize';
+import type { LoadedBlueprint } from '../blueprint/raw';
 import { checkSchema } from '../blueprint/schema';
 import { parseSource, type Source } from '../blueprint/source';
 
@@ -52,7 +53,7 @@ export function validateText(file: string, text: string): Validation {
     }
     const schema = checkSchema(source.data);
     if (schema.issues.length) return { findings: sorted([...source.findings, ...place(schema.issues)]) };
-    const model = buildModel(file, schema.data);
+    const model = buildModel(file, schema.data as LoadedBlueprint); // schema-valid, defaults filled
     const findings = acknowledge(model, [...source.findings, ...place(runRules(model))], (i) => locate(source, i));
     return { findings: sorted(findings), model: hasErrors(findings) ? undefined : model };
   } catch (err) {

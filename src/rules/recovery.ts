@@ -1,5 +1,6 @@
 import type { Blueprint, Recovery, Repository } from '../blueprint/model';
 import { restoreTime } from '../aws/s3';
+import { schemaDefault } from '../blueprint/schema';
 import { archivedReplicas, replicaAt } from '../blueprint/topology';
 import { hit, type Rule, type RuleHit } from './rule';
 
@@ -83,12 +84,14 @@ export const recoveryRules: Rule[] = [
     summary: 'A recovery file system reads a replica whose objects reach GLACIER or DEEP_ARCHIVE: reads fail until each object is restored (lustreform deploys archive restore at the recovery site for it).',
     check: (m) =>
       m.recovery.flatMap((rec) =>
-        archivedReplicas(m, rec).map(({ repository: r, replica, classes }) =>
-          hit(
+        archivedReplicas(m, rec).map(({ repository: r, replica, classes }) => {
+          // The tier of the restore deployed there: the source bucket's entry's, else the schema's default.
+          const tier = m.archiveRestore.find((e) => e.bucket === r.bucket && r.prefix.startsWith(e.prefix))?.tier ?? schemaDefault<string>('archiveRestore', 'tier');
+          return hit(
             rec.path,
-            `'${rec.fileSystem.key}' rebuilt at '${rec.site.key}' reads ${r.fileSystemPath} from '${replica.key}', whose objects reach ${classes.join(' and ')}: each read of an archived object fails until S3 restores it (${restoreTime('Standard', classes.includes('DEEP_ARCHIVE'))}, Standard). lustreform deploys archive restore for '${replica.key}' at '${rec.site.key}' (and the runbook counts the restore in the RTO); to avoid the wait, keep the replica out of archive classes`,
-          ),
-        ),
+            `'${rec.fileSystem.key}' rebuilt at '${rec.site.key}' reads ${r.fileSystemPath} from '${replica.key}', whose objects reach ${classes.join(' and ')}: each read of an archived object fails until S3 restores it (${restoreTime(tier, classes.includes('DEEP_ARCHIVE'))}, ${tier}). lustreform deploys archive restore for '${replica.key}' at '${rec.site.key}' (and the runbook counts the restore in the RTO); to avoid the wait, keep the replica out of archive classes`,
+          );
+        }),
       ),
   },
 ];
