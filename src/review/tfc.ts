@@ -8,12 +8,13 @@
  *   valid token that may not see something gets 404, like something that does not exist
  *   (api-docs#authentication, #response-codes).
  * - `GET /organizations/:org/workspaces/:name` shows a workspace by name (api-docs/workspaces#show-workspace).
- * - `GET /workspaces/:id/runs` lists runs, newest first (the order the API and the UI list them in),
- *   20 a page unless `page[size]` (at most 100) says otherwise, the next page in
- *   `meta.pagination.next-page` (api-docs#pagination). It leaves out `plan_only` (speculative)
- *   runs unless `filter[operation]` names them, and a pull request's `terraform plan` is one, so
- *   the filter names every operation that plans changes: plan_only, plan_and_apply, save_plan,
- *   destroy (refresh_only and empty_apply plan none). `include=plan` puts each run's plan in
+ * - `GET /workspaces/:id/runs` lists runs newest first (as the API returns them and the UI shows
+ *   them; the page does not say so), 20 a page unless `page[size]` (at most 100) says otherwise, the
+ *   next page in `meta.pagination.next-page` (api-docs#pagination). It leaves out `plan_only`
+ *   (speculative) runs unless `filter[operation]` names them, and a pull request's `terraform plan`
+ *   is one, so the filter names every operation that plans changes: plan_only, plan_and_apply,
+ *   save_plan, destroy (refresh_only and empty_apply plan none; a Terraform Enterprise too old for
+ *   the filter lists no speculative run, which `--run` then names). `include=plan` puts each run's plan in
  *   `included` (api-docs/run#list-runs-in-a-workspace, #available-related-resources). That
  *   endpoint allows 30 requests a minute; a 429 is waited out (`x-ratelimit-reset`, seconds) and retried.
  * - `GET /runs/:id?include=plan` shows one run (api-docs/run#get-run-details).
@@ -171,7 +172,7 @@ class TfcApi {
     if (res.status === 204) return { none: 'its plan JSON is not ready yet (204); rerun the review in a moment' };
     if (res.status === 422) return { none: 'it ran Terraform before 0.12, which writes no JSON plan' };
     if (res.status === 404) {
-      throw this.fail(`Terraform Cloud answered 404 to the JSON plan of ${runId}: reading it needs a user or team token with admin access to the workspace (organization tokens cannot); the token from ${this.o.token.source} lacks it`);
+      throw this.fail(`Terraform Cloud answered 404 to the JSON plan of ${runId}: reading it needs a user or team token with admin access to the workspace (organization tokens cannot); the token from ${this.o.token.source} most likely lacks it`);
     }
     if (res.status >= 300 && res.status < 400) {
       const location = res.headers.get('location');

@@ -253,7 +253,7 @@ describe('lustreform review --tfc against a local Terraform Cloud', () => {
     fake.workspace('acme-climate-primary-lustre', [planned('run-noadmin1', HARMLESS, { jsonOutput: 404 })]);
     const r = await run('review', '--tfc', '-b', BP, '--stack', 'climate-primary-lustre');
     expect(r.code).toBe(1);
-    expect(r.err).toContain('reading it needs a user or team token with admin access to the workspace (organization tokens cannot); the token from TF_TOKEN_app_terraform_io lacks it');
+    expect(r.err).toContain('reading it needs a user or team token with admin access to the workspace (organization tokens cannot); the token from TF_TOKEN_app_terraform_io most likely lacks it');
     fake.workspaces.clear();
     fake.workspace('acme-climate-primary-lustre', [planned('run-notyet1', HARMLESS, { jsonOutput: 204 })]);
     fake.workspace('acme-climate-primary-storage', [planned('run-old1', EMPTY, { jsonOutput: 422 })]);
