@@ -12,6 +12,28 @@ import { dangerOf as changeDanger } from './destructive';
 export interface PlanFile {
   stack: string;
   plan: any;
+  /** Where the plan came from when it is a Terraform Cloud run's (`review --tfc`). */
+  run?: RunRef;
+}
+
+/** The Terraform Cloud run a plan was read from. */
+export interface RunRef {
+  id: string;
+  /** The run's page in the Terraform Cloud / Enterprise UI. */
+  url: string;
+  /** A destroy run: its plan deletes everything in the workspace. */
+  destroy: boolean;
+  /** Newer runs passed over because they never produced a plan (canceled, discarded before planning). */
+  newerWithoutPlan: number;
+}
+
+/** A stack with no plan to review (`review --tfc`): no workspace or run yet, still planning, errored. */
+export interface NotPlanned {
+  stack: string;
+  reason: string;
+  /** The run that has no plan, when there is one. */
+  run?: string;
+  url?: string;
 }
 
 export interface PlannedChange {
@@ -107,19 +129,22 @@ export function runnerActions(model: Blueprint | undefined, changes: PlannedChan
 /** The review as data: what `--format json` prints and the Markdown renders. */
 export interface Review {
   blocked: boolean;
-  stacks: { stack: string; create: number; update: number; delete: number; replace: number }[];
+  stacks: { stack: string; create: number; update: number; delete: number; replace: number; run?: RunRef }[];
+  /** Stacks asked for that have no plan, so none of their changes is reviewed here. */
+  notPlanned: NotPlanned[];
   dangers: Danger[];
   runnerSteps: string[];
   changes: PlannedChange[];
 }
 
-export function review(files: PlanFile[], allow: string[], model?: Blueprint): Review {
+export function review(files: PlanFile[], allow: string[], model?: Blueprint, notPlanned: NotPlanned[] = []): Review {
   const all = changesOf(files);
   const found = dangers(files, allow);
   const count = (stack: string, kind: string) => all.filter((c) => c.stack === stack && c.kind === kind).length;
   return {
     blocked: found.some((d) => !d.allowedBy),
-    stacks: files.map((f) => ({ stack: f.stack, create: count(f.stack, 'create'), update: count(f.stack, 'update'), delete: count(f.stack, 'delete'), replace: count(f.stack, 'replace') })),
+    stacks: files.map((f) => ({ stack: f.stack, create: count(f.stack, 'create'), update: count(f.stack, 'update'), delete: count(f.stack, 'delete'), replace: count(f.stack, 'replace'), ...(f.run ? { run: f.run } : {}) })),
+    notPlanned,
     dangers: found,
     runnerSteps: runnerActions(model, all),
     changes: all.filter((c) => c.kind !== 'no-op' && c.kind !== 'read'),
@@ -129,13 +154,28 @@ export function review(files: PlanFile[], allow: string[], model?: Blueprint): R
 /** The `--allow` arguments that would let exactly these dangers through. */
 const allowArguments = (blocked: Danger[]): string => blocked.map((d) => `--allow '${d.stack}/${d.address}'`).join(' ');
 
-export function reviewMarkdown(files: PlanFile[], allow: string[], model?: Blueprint): { markdown: string; blocked: boolean } {
-  const r = review(files, allow, model);
+/** A run as a table cell: its link, and what a reviewer should know about it. */
+const runCell = (run: RunRef | undefined): string => {
+  if (!run) return '';
+  const notes = [run.destroy ? 'destroy run' : '', run.newerWithoutPlan ? `${run.newerWithoutPlan} newer without a plan` : ''].filter(Boolean);
+  return `[${run.id}](${run.url})${notes.length ? ` (${notes.join('; ')})` : ''}`;
+};
+
+export function reviewMarkdown(files: PlanFile[], allow: string[], model?: Blueprint, notPlanned: NotPlanned[] = []): { markdown: string; blocked: boolean } {
+  const r = review(files, allow, model, notPlanned);
   const found = r.dangers;
   const head: string[] = ['## lustreform review', ''];
-  head.push('| stack | + create | ~ update | - delete | +/- replace |', '| --- | --- | --- | --- | --- |');
-  for (const s of r.stacks) head.push(`| ${s.stack} | ${s.create} | ${s.update} | ${s.delete} | ${s.replace} |`);
-  head.push('');
+  const runs = r.stacks.some((s) => s.run);
+  if (r.stacks.length) {
+    head.push(`| stack |${runs ? ' run |' : ''} + create | ~ update | - delete | +/- replace |`, `| --- |${runs ? ' --- |' : ''} --- | --- | --- | --- |`);
+    for (const s of r.stacks) head.push(`| ${s.stack} |${runs ? ` ${runCell(s.run)} |` : ''} ${s.create} | ${s.update} | ${s.delete} | ${s.replace} |`);
+    head.push('');
+  }
+  if (r.notPlanned.length) {
+    head.push(`### Not planned (${r.notPlanned.length})`, '', 'No plan to review for these stacks, so none of their changes is in this review:', '');
+    for (const n of r.notPlanned) head.push(`- **${n.stack}**: ${n.reason}${n.run ? ` ([${n.run}](${n.url}))` : ''}`);
+    head.push('');
+  }
   if (found.length) {
     head.push(`### :warning: Dangerous changes (${found.length}${r.blocked ? ', not allowed' : ', all allowed'})`, '');
     for (const d of found) {
@@ -145,7 +185,7 @@ export function reviewMarkdown(files: PlanFile[], allow: string[], model?: Bluep
     if (r.blocked) head.push('', `If intended, rerun the review with: \`${allowArguments(found.filter((d) => !d.allowedBy))}\``);
     head.push('');
   } else {
-    head.push('No dangerous changes.', '');
+    head.push(r.notPlanned.length ? 'No dangerous changes in the plans reviewed.' : 'No dangerous changes.', '');
   }
   if (r.runnerSteps.length) head.push('### Runner steps', '', ...r.runnerSteps.map((a) => `- ${a}`), '');
   const rows = r.changes.map((c) => `| ${c.stack} | \`${c.address}\` | ${c.kind}${c.replacedBecause?.length ? ` (${becauseText(c.replacedBecause)})` : ''} |`);

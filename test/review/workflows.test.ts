@@ -1,21 +1,23 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { example, ROOT } from '../helpers/blueprints';
 import { run } from '../helpers/cli';
+import { FakeTfc } from '../helpers/fake-tfc';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const dir = join(ROOT, 'examples', 'github-actions');
 const workflow = (name: string): any => parse(readFileSync(join(dir, name), 'utf8'), { uniqueKeys: true });
 const steps = (w: any): any[] => Object.values<any>(w.jobs).flatMap((j) => j.steps);
 const scripts = (w: any): string => steps(w).map((s) => s.run ?? '').join('\n');
+const WORKFLOWS = ['blueprint-review.yml', 'terraform-cloud-plan.yml', 'terraform-plan.yml'];
 
 describe('GitHub Actions examples', () => {
   test('are valid workflows: a pull_request trigger, jobs with steps, each step uses or runs something', () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.yml'));
-    expect(files.sort()).toEqual(['blueprint-review.yml', 'terraform-plan.yml']);
+    expect(files.sort()).toEqual(WORKFLOWS);
     for (const f of files) {
       const w = workflow(f);
       expect(w.on.pull_request).toBeDefined();
@@ -50,9 +52,27 @@ describe('GitHub Actions examples', () => {
     expect(steps(w).at(-1).if).toContain("steps.review.outputs.code != '0'");
   });
 
+  test('terraform cloud plan: synth, plan per changed stack in its workspace in deploy order, review --tfc of exactly those runs, block on danger', () => {
+    const w = workflow('terraform-cloud-plan.yml');
+    const text = scripts(w);
+    const order = ['npx cdktf synth', 'npx lustreform stacks -b "$BLUEPRINT" --changed-since "origin/${{ github.base_ref }}" --format json', 'terraform -chdir="$dir" init -input=false', 'terraform -chdir="$dir" plan -input=false -no-color', 'echo "$stack=$run" >> runs.txt', 'args+=(--run "$r")', 'npx lustreform review --tfc -b "$BLUEPRINT" "${args[@]}"'];
+    let at = -1;
+    for (const needle of order) {
+      const i = text.indexOf(needle);
+      expect({ needle, found: i > at }).toEqual({ needle, found: true });
+      at = i;
+    }
+    // The plans run in Terraform Cloud with the workspaces' credentials: no AWS sign-in, no OIDC.
+    expect(steps(w).some((s) => s.uses?.startsWith('aws-actions/'))).toBe(false);
+    expect(w.permissions['id-token']).toBeUndefined();
+    expect(w.env.TF_TOKEN_app_terraform_io).toBe('${{ secrets.TF_API_TOKEN }}');
+    expect(w.env.LUSTREFORM_PLAN).toBe('1');
+    expect(steps(w).at(-1).if).toContain("steps.review.outputs.code != '0'");
+  });
+
   test('every lustreform command and option the workflows use exists', async () => {
     const help = (await run('--help')).out;
-    const text = ['blueprint-review.yml', 'terraform-plan.yml'].map((f) => scripts(workflow(f))).join('\n');
+    const text = WORKFLOWS.map((f) => scripts(workflow(f))).join('\n');
     for (const m of text.matchAll(/npx lustreform (\S+)((?: [^|>;\n]*)?)/g)) {
       expect(help).toContain(`  ${m[1]}`);
       const commandHelp = (await run(m[1], '--help')).out;
@@ -65,7 +85,7 @@ describe('GitHub Actions examples', () => {
     expect(steps(w).find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials')).with['aws-region']).toBe('${{ env.AWS_REGION }}');
     expect(w.env.AWS_REGION).toMatch(/^[a-z]{2}-[a-z]+-\d$/);
     expect(w.env.LUSTREFORM_PLAN).toBe('1');
-    for (const f of ['blueprint-review.yml', 'terraform-plan.yml']) expect(scripts(workflow(f))).not.toMatch(/\b[a-z]{2}-(central|west|east|north|south)-\d\b/);
+    for (const f of WORKFLOWS) expect(scripts(workflow(f))).not.toMatch(/\b[a-z]{2}-(central|west|east|north|south)-\d\b/);
   });
 });
 
@@ -86,8 +106,12 @@ describe('GitHub Actions steps, executed', () => {
       chmodSync(join(stubs, name), 0o755);
     };
     script('npx', `if [ "$1" = lustreform ]; then shift; exec node ${JSON.stringify(bin)} "$@"; fi; echo "unexpected npx $*" >&2; exit 99`);
-    // terraform: records its calls; `show -json` prints an empty plan.
-    script('terraform', `echo "$*" >> ${JSON.stringify(join(dir, 'terraform.log'))}; case " $* " in *" show "*) echo '{"format_version":"1.2","resource_changes":[]}';; esac`);
+    // terraform: records its calls; `show -json` prints an empty plan; `plan` names a Terraform Cloud
+    // run, as the cloud backend does: run-<stack without dashes> in workspace acme-<stack>.
+    script(
+      'terraform',
+      `echo "$*" >> ${JSON.stringify(join(dir, 'terraform.log'))}; stack=\${1##*/}; case " $* " in *" show "*) echo '{"format_version":"1.2","resource_changes":[]}';; *" plan "*) printf 'Running plan in HCP Terraform.\\n\\nTo view this run in a browser, visit:\\nhttps://app.terraform.io/app/acme/acme-%s/runs/run-%s\\n' "$stack" "\${stack//-/}";; esac`,
+    );
     mkdirSync(join(dir, 'blueprints'));
     copyFileSync(blueprint, join(dir, 'blueprints', 'bp.yaml'));
     const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.org', '-c', 'user.name=t', ...args], { cwd: dir, stdio: 'pipe' });
@@ -97,7 +121,18 @@ describe('GitHub Actions steps, executed', () => {
     git('update-ref', 'refs/remotes/origin/main', 'HEAD');
     const env = { ...process.env, PATH: `${stubs}:${process.env.PATH}`, BLUEPRINT: 'blueprints/bp.yaml', LUSTREFORM_BLUEPRINT: 'blueprints/bp.yaml', GITHUB_OUTPUT: join(dir, 'github-output') };
     const runStep = (text: string, extra: Record<string, string> = {}) => spawnSync('bash', ['-e', '-c', text], { cwd: dir, env: { ...env, ...extra }, encoding: 'utf8' });
-    return { dir, git, runStep };
+    /** The same without blocking the event loop, for steps that call a server in this process; no token but `extra`'s, HOME the sandbox. */
+    const runStepAsync = (text: string, extra: Record<string, string> = {}) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        const clean = Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('TF_TOKEN_') && !['TFE_TOKEN', 'TF_CLI_CONFIG_FILE', 'TERRAFORM_CONFIG'].includes(k)));
+        const child = spawn('bash', ['-e', '-c', text], { cwd: dir, env: { ...clean, HOME: dir, ...extra } });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('close', (status) => resolve({ status, stdout, stderr }));
+      });
+    return { dir, git, runStep, runStepAsync };
   }
 
   test('validate | tee fails the step when validate fails (pipefail), and keeps the findings', () => {
@@ -142,5 +177,78 @@ describe('GitHub Actions steps, executed', () => {
     expect(runStep(step('terraform-plan.yml', 'Review the plans')).status).toBe(0);
     expect(readFileSync(join(dir, 'review.md'), 'utf8')).toContain('No stack changed');
     expect(readFileSync(join(dir, 'github-output'), 'utf8')).toBe('code=0\n');
+  });
+
+  describe('terraform cloud plan, against a local Terraform Cloud', () => {
+    const TOKEN = 'team-token.atlasv1.0123456789abcdef';
+    const planStep = 'Plan the stacks that changed in Terraform Cloud, in deploy order';
+    let fake: FakeTfc;
+    let address: string;
+    beforeEach(async () => {
+      fake = new FakeTfc('acme');
+      fake.tokens.add(TOKEN);
+      address = await fake.start();
+    });
+    afterEach(() => fake.stop());
+
+    /** A sandbox whose pull request lengthens a retention: climate-primary-protection changes. */
+    function changedRetention() {
+      const box = sandbox(example('multi-site-dr.yaml'));
+      const text = readFileSync(join(box.dir, 'blueprints', 'bp.yaml'), 'utf8').replace('retentionDays: 35', 'retentionDays: 40');
+      writeFileSync(join(box.dir, 'blueprints', 'bp.yaml'), text);
+      box.git('commit', '-qam', 'longer retention');
+      return box;
+    }
+    const env = () => ({ LUSTREFORM_TFC_ADDRESS: address, TF_TOKEN_app_terraform_io: TOKEN });
+
+    test('the plan step plans the changed stack in its workspace and keeps its run; the review step reviews that run', async () => {
+      const { dir, runStep, runStepAsync } = changedRetention();
+      const plan = runStep(step('terraform-cloud-plan.yml', planStep));
+      expect(plan.stderr).toBe('');
+      expect(plan.status).toBe(0);
+      const calls = readFileSync(join(dir, 'terraform.log'), 'utf8').trim().split('\n');
+      expect(calls).toEqual(['-chdir=cdktf.out/stacks/climate-primary-protection init -input=false', '-chdir=cdktf.out/stacks/climate-primary-protection plan -input=false -no-color']);
+      expect(readFileSync(join(dir, 'runs.txt'), 'utf8')).toBe('climate-primary-protection=run-climateprimaryprotection\n');
+      // A newer run in the workspace (another pull request's) is not the one reviewed.
+      fake.workspace('acme-climate-primary-protection', [
+        { id: 'run-otherpr1', status: 'planned_and_finished', planStatus: 'finished', operation: 'plan_only', plan: JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'plans', 'climate-primary-protection.json'), 'utf8')) },
+        { id: 'run-climateprimaryprotection', status: 'planned_and_finished', planStatus: 'finished', operation: 'plan_only', plan: { format_version: '1.2', resource_changes: [] } },
+      ]);
+      const review = await runStepAsync(step('terraform-cloud-plan.yml', 'Review the runs'), env());
+      expect(review.stderr).toBe('');
+      expect(review.status).toBe(0);
+      expect(readFileSync(join(dir, 'github-output'), 'utf8')).toBe('code=0\n');
+      expect(readFileSync(join(dir, 'review.md'), 'utf8')).toContain('| climate-primary-protection | [run-climateprimaryprotection](https://app.terraform.io/app/acme/workspaces/acme-climate-primary-protection/runs/run-climateprimaryprotection) | 0 | 0 | 0 | 0 |');
+      expect(fake.leakedAuthorization).toEqual([]);
+      expect(fake.blobCalls).toHaveLength(1);
+    });
+
+    test('a dangerous run: code 3 for the blocking step; a refused token: code 1 and a comment that says why, without the token', async () => {
+      const { dir, runStep, runStepAsync } = changedRetention();
+      expect(runStep(step('terraform-cloud-plan.yml', planStep)).status).toBe(0);
+      const dangerous = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'plans', 'climate-primary-protection.json'), 'utf8'));
+      fake.workspace('acme-climate-primary-protection', [{ id: 'run-climateprimaryprotection', status: 'planned', planStatus: 'finished', operation: 'plan_only', plan: dangerous }]);
+      const review = await runStepAsync(step('terraform-cloud-plan.yml', 'Review the runs'), env());
+      expect(review.status).toBe(0);
+      expect(readFileSync(join(dir, 'github-output'), 'utf8')).toBe('code=3\n');
+      expect(readFileSync(join(dir, 'review.md'), 'utf8')).toContain('backup plan nightly keeps recovery points shorter');
+      const refused = await runStepAsync(step('terraform-cloud-plan.yml', 'Review the runs'), { ...env(), TF_TOKEN_app_terraform_io: 'expired-token-value' });
+      expect(refused.status).toBe(0);
+      expect(readFileSync(join(dir, 'github-output'), 'utf8')).toBe('code=3\ncode=1\n');
+      const comment = readFileSync(join(dir, 'review.md'), 'utf8');
+      expect(comment).toContain('The review could not run (exit 1):');
+      expect(comment).toContain('refused the token from TF_TOKEN_app_terraform_io (401 Unauthorized)');
+      expect(comment + refused.stderr).not.toContain('expired-token-value');
+    });
+
+    test('nothing changed: no plan, and the review step says so', async () => {
+      const { dir, runStep, runStepAsync } = sandbox(example('multi-site-dr.yaml'));
+      expect(runStep(step('terraform-cloud-plan.yml', planStep)).status).toBe(0);
+      expect(existsSync(join(dir, 'terraform.log'))).toBe(false);
+      expect((await runStepAsync(step('terraform-cloud-plan.yml', 'Review the runs'), env())).status).toBe(0);
+      expect(readFileSync(join(dir, 'review.md'), 'utf8')).toContain('No stack changed');
+      expect(readFileSync(join(dir, 'github-output'), 'utf8')).toBe('code=0\n');
+      expect(fake.calls).toEqual([]);
+    });
   });
 });
