@@ -4,47 +4,93 @@
  * words. Shared by `diff` (blueprint vs blueprint) and `review` (terraform plans).
  */
 
-/** Arguments whose change replaces the resource (hashicorp/aws 6.x ForceNew), by resource type. */
+/**
+ * Arguments whose change replaces the resource, by resource type: the AWS provider 6.25.0's
+ * `ForceNew` schema arguments and `RequiresReplace` plan modifiers (internal/service/<svc>/*.go,
+ * read at the v6.25.0 release, the version @cdktf/provider-aws 21 targets) and the tfe provider
+ * 0.71.0's (what @cdktf/provider-tfe 12 targets). A nested argument is written `block.argument`;
+ * a listed block replaces on any change inside it. `region` (provider 6's per-resource region) is
+ * not ForceNew in the schema, but a provider-wide CustomizeDiff replaces every regional resource
+ * whose region changes (internal/provider/sdkv2/region.go, forceNewIfRegionChanges); IAM types
+ * have no region. `tags` is never ForceNew. A test fails when a construct emits a type missing here.
+ */
+const REGIONAL = (args: string[]) => [...args, 'region'];
 export const FORCE_NEW: Record<string, readonly string[]> = {
-  aws_fsx_lustre_file_system: ['deployment_type', 'storage_type', 'subnet_ids', 'security_group_ids', 'kms_key_id', 'file_system_type_version', 'drive_cache_type', 'efa_enabled', 'copy_tags_to_backups', 'backup_id', 'import_path', 'export_path'],
-  aws_fsx_data_repository_association: ['file_system_id', 'file_system_path', 'data_repository_path', 'batch_import_meta_data_on_create'],
-  aws_s3_bucket: ['bucket', 'bucket_prefix', 'object_lock_enabled'],
-  aws_s3_bucket_versioning: ['bucket'],
-  aws_s3_bucket_policy: ['bucket'],
-  aws_s3_bucket_replication_configuration: ['bucket'],
-  aws_s3_bucket_lifecycle_configuration: ['bucket'],
-  aws_backup_vault: ['name', 'kms_key_arn'],
-  aws_backup_vault_lock_configuration: ['backup_vault_name', 'changeable_for_days', 'min_retention_days', 'max_retention_days'],
-  aws_backup_vault_policy: ['backup_vault_name'],
-  aws_backup_plan: ['name'],
-  aws_backup_selection: ['name', 'plan_id', 'iam_role_arn', 'resources', 'condition', 'selection_tag'],
-  aws_iam_role: ['name'],
-  aws_security_group: ['name', 'vpc_id', 'description'],
-  aws_lambda_function: ['function_name'],
-  aws_cloudtrail: ['name'],
-  aws_cloudwatch_event_rule: ['name', 'name_prefix', 'event_bus_name'],
-  aws_cloudwatch_event_target: ['rule', 'target_id', 'event_bus_name'],
-  aws_lambda_permission: ['action', 'function_name', 'principal', 'qualifier', 'source_account', 'source_arn', 'statement_id', 'statement_id_prefix'],
+  aws_backup_plan: REGIONAL(['name']),
+  aws_backup_restore_testing_plan: REGIONAL(['name']),
+  aws_backup_restore_testing_selection: REGIONAL(['name', 'protected_resource_type', 'restore_testing_plan_name']),
+  aws_backup_selection: REGIONAL(['name', 'plan_id', 'iam_role_arn', 'resources', 'not_resources', 'condition', 'selection_tag']),
+  aws_backup_vault: REGIONAL(['name', 'kms_key_arn']),
+  aws_backup_vault_lock_configuration: REGIONAL(['backup_vault_name', 'changeable_for_days', 'min_retention_days', 'max_retention_days']),
+  aws_backup_vault_policy: REGIONAL(['backup_vault_name']),
+  aws_cloudtrail: REGIONAL(['name']),
+  aws_cloudwatch_dashboard: REGIONAL(['dashboard_name']),
+  aws_cloudwatch_event_rule: REGIONAL(['name', 'name_prefix', 'event_bus_name']),
+  aws_cloudwatch_event_target: REGIONAL(['rule', 'target_id', 'event_bus_name']),
+  aws_cloudwatch_log_group: REGIONAL(['name', 'name_prefix', 'log_group_class']),
+  aws_cloudwatch_log_metric_filter: REGIONAL(['name', 'log_group_name']),
+  aws_cloudwatch_metric_alarm: REGIONAL(['alarm_name']),
+  aws_fsx_data_repository_association: REGIONAL(['file_system_id', 'file_system_path', 'data_repository_path']),
+  aws_fsx_lustre_file_system: REGIONAL([
+    'deployment_type', 'storage_type', 'subnet_ids', 'security_group_ids', 'kms_key_id', 'file_system_type_version', 'drive_cache_type',
+    'efa_enabled', 'copy_tags_to_backups', 'backup_id', 'import_path', 'export_path', 'imported_file_chunk_size',
+  ]),
+  aws_iam_openid_connect_provider: ['url'],
+  aws_iam_role: ['name', 'name_prefix', 'path'],
   aws_iam_role_policy: ['name', 'name_prefix', 'role'],
   aws_iam_role_policy_attachment: ['role', 'policy_arn'],
-  aws_sns_topic_subscription: ['topic_arn', 'protocol', 'endpoint'],
-  aws_s3_bucket_public_access_block: ['bucket'],
-  aws_s3_bucket_ownership_controls: ['bucket'],
-  aws_s3_bucket_server_side_encryption_configuration: ['bucket', 'expected_bucket_owner'],
-  aws_vpc_security_group_ingress_rule: ['security_group_id'],
-  aws_vpc_security_group_egress_rule: ['security_group_id'],
-  aws_sqs_queue: ['name', 'fifo_queue'],
-  aws_sns_topic: ['name'],
-  aws_cloudwatch_log_group: ['name'],
+  aws_kms_alias: REGIONAL(['name', 'name_prefix']),
+  aws_kms_key: REGIONAL(['custom_key_store_id', 'customer_master_key_spec', 'key_usage', 'multi_region', 'xks_key_id']),
+  aws_lambda_event_source_mapping: REGIONAL([
+    'event_source_arn', 'queues', 'starting_position', 'starting_position_timestamp', 'topics',
+    'amazon_managed_kafka_event_source_config', 'self_managed_event_source', 'self_managed_kafka_event_source_config',
+  ]),
+  aws_lambda_function: REGIONAL(['function_name', 'package_type', 'tenancy_config']),
+  aws_lambda_permission: REGIONAL(['action', 'event_source_token', 'function_name', 'function_url_auth_type', 'principal', 'principal_org_id', 'qualifier', 'source_account', 'source_arn', 'statement_id', 'statement_id_prefix']),
+  aws_s3_bucket: REGIONAL(['bucket', 'bucket_prefix', 'object_lock_enabled', 'object_lock_configuration.object_lock_enabled']),
+  aws_s3_bucket_lifecycle_configuration: REGIONAL(['bucket', 'expected_bucket_owner']),
+  aws_s3_bucket_logging: REGIONAL(['bucket', 'expected_bucket_owner']),
+  aws_s3_bucket_ownership_controls: REGIONAL(['bucket']),
+  aws_s3_bucket_policy: REGIONAL(['bucket']),
+  aws_s3_bucket_public_access_block: REGIONAL(['bucket']),
+  aws_s3_bucket_replication_configuration: REGIONAL(['bucket']),
+  aws_s3_bucket_server_side_encryption_configuration: REGIONAL(['bucket', 'expected_bucket_owner']),
+  aws_s3_bucket_versioning: REGIONAL(['bucket', 'expected_bucket_owner']),
+  aws_security_group: REGIONAL(['name', 'name_prefix', 'vpc_id', 'description']),
+  aws_sns_topic: REGIONAL(['name', 'name_prefix', 'fifo_topic']),
+  aws_sns_topic_policy: REGIONAL(['arn']),
+  aws_sns_topic_subscription: REGIONAL(['topic_arn', 'protocol', 'endpoint']),
+  aws_sqs_queue: REGIONAL(['name', 'name_prefix', 'fifo_queue']),
+  aws_sqs_queue_policy: REGIONAL(['queue_url']),
+  aws_vpc_security_group_egress_rule: REGIONAL(['security_group_id']),
+  aws_vpc_security_group_ingress_rule: REGIONAL(['security_group_id']),
+  tfe_project: ['organization'],
+  tfe_run_trigger: ['workspace_id', 'sourceable_id'],
+  tfe_variable: ['category', 'workspace_id', 'variable_set_id'],
+  tfe_workspace: ['organization'],
+  tfe_workspace_settings: ['workspace_id'],
 };
 
-/** Whether changing `attribute` from `before` to `after` replaces a resource of `type`. */
-export function forcesReplacement(type: string, attribute: string, before: unknown, after: unknown, resource?: Record<string, unknown>): boolean {
-  if (type === 'aws_fsx_lustre_file_system' && attribute === 'storage_capacity') {
-    // Capacity only grows in place; SCRATCH_1 cannot change at all.
-    return resource?.deployment_type === 'SCRATCH_1' || (typeof before === 'number' && typeof after === 'number' && after < before);
+/** Data sources are read, never replaced: listed so the completeness test knows they are known. */
+export const DATA_SOURCES = new Set(['aws_caller_identity', 'aws_iam_policy_document', 'aws_s3_bucket']);
+
+/** The source type of a security group rule: switching between them replaces the rule (the provider's ModifyPlan). */
+const RULE_SOURCES = ['cidr_ipv4', 'cidr_ipv6', 'prefix_list_id', 'referenced_security_group_id'];
+
+/**
+ * Whether changing the value at `path` (`rule[0].lifecycle.delete_after`, indexes allowed) from
+ * `before` to `after` replaces a resource of `type`; `resource` is its configuration after.
+ */
+export function forcesReplacement(type: string, path: string, before: unknown, after: unknown, resource?: Record<string, unknown>): boolean {
+  const at = path.replace(/\[\d+\]/g, '');
+  if (type === 'aws_fsx_lustre_file_system') {
+    // Capacity only grows in place; SCRATCH_1 cannot change at all (resourceLustreFileSystemStorageCapacityCustomizeDiff).
+    if (at === 'storage_capacity') return resource?.deployment_type === 'SCRATCH_1' || (typeof before === 'number' && typeof after === 'number' && after < before);
+    // Fewer user-provisioned metadata IOPS replace the file system (resourceLustreFileSystemMetadataConfigCustomizeDiff).
+    if (at === 'metadata_configuration.iops') return typeof before === 'number' && typeof after === 'number' && after < before;
   }
-  return (FORCE_NEW[type] ?? []).includes(attribute);
+  if ((type === 'aws_vpc_security_group_ingress_rule' || type === 'aws_vpc_security_group_egress_rule') && RULE_SOURCES.includes(at)) return (before === undefined) !== (after === undefined);
+  return (FORCE_NEW[type] ?? []).some((arg) => at === arg || at.startsWith(`${arg}.`));
 }
 
 /** Resource types whose loss loses data or protection; their deletes and replacements are dangers. */

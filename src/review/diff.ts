@@ -99,9 +99,7 @@ export function diffResources(base: Resources, head: Resources): ResourceChange[
     }
     const leaves = changedLeaves(comparable(before.config), comparable(r.config));
     if (!leaves.length) continue;
-    const top = (path: string) => path.split(/[.[]/)[0];
-    const forces = (attr: string) => forcesReplacement(r.type, attr, before.config[attr], r.config[attr], r.config);
-    const list = leaves.map((l) => ({ attribute: l.path, before: show(l.before), after: show(l.after), forcesReplacement: forces(top(l.path)) }));
+    const list = leaves.map((l) => ({ attribute: l.path, before: show(l.before), after: show(l.after), forcesReplacement: forcesReplacement(r.type, l.path, l.before, l.after, r.config) }));
     const action = list.some((c) => c.forcesReplacement) ? 'replace' : 'update';
     const danger = dangerOf({ type: r.type, name: r.name, kind: action, before: before.config, after: r.config });
     const consequenceText = danger ?? (action === 'replace' ? consequence(r.type, r.name, true) : undefined);
