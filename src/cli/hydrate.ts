@@ -85,7 +85,7 @@ export function registerHydrate(program: Command, io: Io, done: (code: number) =
           shard,
           journalFile: join(flags.journal, `hydrate-${model.name}-${fs?.key ?? 'paths'}-${shard.index}of${shard.count}.log`),
           lfs,
-          pollMs: systemClock().pollMs,
+          clock: systemClock(),
           deadline,
           say: p.say,
         });

@@ -11,7 +11,7 @@ import type { Blueprint, Bucket, Site } from '../blueprint/model';
 import { batchReportBucketName, batchRoleName, bucketArn } from '../plan/arns';
 import type { SiteClients } from './aws';
 import type { Journal } from './journal';
-import { sleep, type Clock } from './time';
+import { Backoff, type Clock } from './time';
 import { partitionOf } from '../aws/regions';
 import { directionsFrom } from '../blueprint/topology';
 
@@ -84,10 +84,8 @@ export async function replicateExisting(model: Blueprint, opts: ReplicateExistin
       opts.journal.set(key, { generation, state: 'running', tasks: [{ token, paths: prefixes, taskId: jobId }] });
       opts.say(`${source.name}: batch replication job ${jobId} created in ${source.site.region}`);
       let outcome = await describeJob(clients, account, jobId, source, destinations, reportArn);
-      let delay = opts.clock.pollMs;
-      while (opts.wait && !TERMINAL.has(outcome.status) && opts.clock.now() + delay <= opts.deadline) {
-        await sleep(opts.clock, delay);
-        delay = Math.min(delay * 1.5, opts.clock.maxPollMs);
+      const backoff = new Backoff(opts.clock, opts.deadline);
+      while (opts.wait && !TERMINAL.has(outcome.status) && (await backoff.wait())) {
         outcome = await describeJob(clients, account, jobId, source, destinations, reportArn);
       }
       if (TERMINAL.has(outcome.status)) opts.journal.set(key, { generation, state: 'done', tasks: [{ token, paths: prefixes, taskId: jobId, lifecycle: outcome.status }] });

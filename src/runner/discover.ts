@@ -6,6 +6,7 @@ import { paginateDescribeDataRepositoryAssociations, paginateDescribeFileSystems
 import type { Blueprint, FileSystem, Repository, Site } from '../blueprint/model';
 import { recoveredFileSystem } from '../plan/recovery';
 import type { SiteClients } from './aws';
+import { Backoff, type Clock } from './time';
 import { normalizeFsPath } from '../blueprint/topology';
 
 export interface LiveRepository {
@@ -97,13 +98,11 @@ export async function discoverSites(model: Blueprint, siteKey: string | undefine
  * Waits while the associations of the given repositories are CREATING or UPDATING (until the
  * deadline), then returns a problem for each that is missing, MISCONFIGURED or FAILED.
  */
-export async function settleAssociations(live: LiveFileSystem, clients: SiteClients, wanted: (r: LiveRepository) => boolean, deadline: number, pollMs: number): Promise<string[]> {
-  let delay = pollMs;
+export async function settleAssociations(live: LiveFileSystem, clients: SiteClients, wanted: (r: LiveRepository) => boolean, deadline: number, clock: Clock): Promise<string[]> {
+  const backoff = new Backoff(clock, deadline);
   for (;;) {
     const busy = live.repositories.filter((r) => wanted(r) && ['CREATING', 'UPDATING'].includes(r.association?.Lifecycle ?? ''));
-    if (busy.length === 0 || Date.now() + delay > deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(delay * 1.5, 60_000);
+    if (busy.length === 0 || !(await backoff.wait())) break;
     live.repositories = await associations(clients, live.id, live.fs.repositories);
   }
   return live.repositories.filter(wanted).flatMap((r) => {

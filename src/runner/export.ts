@@ -9,7 +9,7 @@ import type { SiteClients } from './aws';
 import { discoverSites, settleAssociations, type LiveFileSystem } from './discover';
 import type { OperationOptions } from './operation';
 import { runTasks, type TaskOutcome } from './tasks';
-import { sleep } from './time';
+import { Backoff } from './time';
 
 /** FSx's metric of the auto-export queue: the age in seconds of its oldest change, 0 or no data when empty. */
 export const AUTO_EXPORT_METRIC = 'AgeOfOldestQueuedMessage';
@@ -35,7 +35,7 @@ export async function runExport(model: Blueprint, opts: ExportOptions): Promise<
     for (const live of d.lives) {
       if (!live.repositories.some(writes)) continue;
       clientsOf.set(live, d.clients);
-      const blocking = await settleAssociations(live, d.clients, writes, opts.wait ? opts.deadline : 0, opts.clock.pollMs);
+      const blocking = await settleAssociations(live, d.clients, writes, opts.wait ? opts.deadline : 0, opts.clock);
       if (blocking.length) {
         problems.push(...blocking);
         continue;
@@ -69,13 +69,12 @@ async function oldestQueued(clients: SiteClients, live: LiveFileSystem): Promise
 }
 
 async function waitForAutoExport(clients: SiteClients, live: LiveFileSystem, opts: ExportOptions): Promise<{ settled: boolean; oldestSeconds?: number }> {
-  let delay = opts.clock.pollMs;
+  const backoff = new Backoff(opts.clock, opts.deadline);
   for (;;) {
     const age = await oldestQueued(clients, live);
     if (age === 0) return { settled: true };
-    if (!opts.wait || opts.clock.now() + delay > opts.deadline) return { settled: false, oldestSeconds: age };
+    if (!opts.wait) return { settled: false, oldestSeconds: age };
     opts.say(`${live.fs.key}: auto-export queue not empty (oldest change ${age}s); waiting`);
-    await sleep(opts.clock, delay);
-    delay = Math.min(delay * 1.5, opts.clock.maxPollMs);
+    if (!(await backoff.wait())) return { settled: false, oldestSeconds: age };
   }
 }

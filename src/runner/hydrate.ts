@@ -15,6 +15,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statS
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { pool } from './pool';
+import { Backoff, type Clock } from './time';
 
 const run = promisify(execFile);
 
@@ -33,7 +34,7 @@ export interface HydrateOptions {
   journalFile: string;
   /** The lfs binary: LUSTREFORM_LFS, else `lfs` on PATH. */
   lfs: string;
-  pollMs: number;
+  clock: Clock;
   deadline: number;
   say: (line: string) => void;
 }
@@ -292,7 +293,7 @@ export async function hydrate(opts: HydrateOptions): Promise<HydrateResult> {
       batch = [];
       // Bounded: while more than a window is being restored, wait for some to finish.
       while (waiting.size > window) {
-        await new Promise((r) => setTimeout(r, opts.pollMs));
+        await opts.clock.sleep(opts.clock.pollMs);
         await poll();
       }
     }
@@ -300,13 +301,12 @@ export async function hydrate(opts: HydrateOptions): Promise<HydrateResult> {
   await start(batch);
   opts.say(`shard ${result.shard}: ${result.files} files, ${result.alreadyLoaded} already loaded, ${waiting.size + result.restored} restoring`);
 
-  let delay = opts.pollMs;
-  while (waiting.size) {
+  const backoff = new Backoff(opts.clock, opts.deadline);
+  for (;;) {
     await poll();
-    if (!waiting.size || Date.now() + delay > opts.deadline) break;
+    if (!waiting.size) break;
     opts.say(`${waiting.size} files still loading`);
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 1.5, 60_000);
+    if (!(await backoff.wait())) break;
   }
   result.pending = [...waiting].sort();
   result.stuck.sort();

@@ -46,7 +46,7 @@ export async function runImport(model: Blueprint, opts: ImportOptions): Promise<
     for (const live of d.lives) {
       if (!live.repositories.some((r) => r.repository.preload !== 'none')) continue;
       clientsOf.set(live, d.clients);
-      const blocking = await settleAssociations(live, d.clients, (r) => r.repository.preload !== 'none', opts.wait ? opts.deadline : 0, opts.clock.pollMs);
+      const blocking = await settleAssociations(live, d.clients, (r) => r.repository.preload !== 'none', opts.wait ? opts.deadline : 0, opts.clock);
       if (blocking.length) {
         problems.push(...blocking);
         continue;

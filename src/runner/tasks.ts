@@ -9,7 +9,7 @@ import type { Blueprint } from '../blueprint/model';
 import type { SiteClients } from './aws';
 import type { LiveFileSystem } from './discover';
 import type { Journal, RunRecord, TaskRecord } from './journal';
-import { sleep, type Clock } from './time';
+import { Backoff, type Clock } from './time';
 import { s3Uri } from '../blueprint/topology';
 
 export type TaskKind = 'import' | 'export';
@@ -143,7 +143,7 @@ const pending = (kind: TaskKind, live: LiveFileSystem, record: TaskRecord): Task
  * Another task running on the file system (DataRepositoryTaskExecuting) means wait, not fail.
  */
 async function startOrFind(kind: TaskKind, live: LiveFileSystem, record: TaskRecord, opts: TaskRunOptions): Promise<DataRepositoryTask | undefined> {
-  let delay = opts.clock.pollMs;
+  const backoff = new Backoff(opts.clock, opts.deadline);
   for (;;) {
     try {
       const r = await opts.clients(live).fsx.send(
@@ -159,9 +159,7 @@ async function startOrFind(kind: TaskKind, live: LiveFileSystem, record: TaskRec
     } catch (err) {
       const name = (err as Error).name;
       if (name !== 'DataRepositoryTaskExecuting') throw err;
-      if (!opts.wait || opts.clock.now() + delay > opts.deadline) return undefined;
-      await sleep(opts.clock, delay);
-      delay = Math.min(delay * 1.5, opts.clock.maxPollMs);
+      if (!opts.wait || !(await backoff.wait())) return undefined;
     }
   }
 }
@@ -199,18 +197,15 @@ export class TaskWatch {
 
   private async poll(): Promise<void> {
     this.polling = true;
-    let delay = this.opts.clock.pollMs;
+    const backoff = new Backoff(this.opts.clock, this.opts.deadline);
     try {
       await new Promise((r) => setImmediate(r)); // let the waits registered together share the first round
       while (this.open.size) {
         await this.round();
-        if (this.open.size && this.opts.clock.now() + delay > this.opts.deadline) {
+        if (this.open.size && !(await backoff.wait())) {
           for (const w of this.open.values()) w.resolve(w.last ?? { ...w.make({ TaskId: w.taskId } as DataRepositoryTask), lifecycle: 'UNKNOWN' });
           this.open.clear();
         }
-        if (!this.open.size) break;
-        await sleep(this.opts.clock, delay);
-        delay = Math.min(delay * 1.5, this.opts.clock.maxPollMs);
       }
     } catch (err) {
       for (const w of this.open.values()) w.reject(err);

@@ -77,7 +77,7 @@ describe('watching many tasks', () => {
     for (let i = 0; i < 120; i++) aws.tasks.push({ TaskId: `task-${i}`, Type: 'EXPORT_TO_REPOSITORY', FileSystemId: `fs-${i}`, Paths: [], Lifecycle: 'PENDING', token: `t${i}`, describes: 0, Report: { Enabled: false } });
     const outcomes = await watchTasks(
       aws.tasks.map((t) => ({ clients, taskId: t.TaskId, make: (task) => ({ site: 'main', fileSystem: 'x', fileSystemId: 'fs', kind: 'export' as const, taskId: task.TaskId, lifecycle: task.Lifecycle ?? '?', paths: [] }) })),
-      { deadline: Date.now() + 10_000, clock: { now: Date.now, pollMs: 1, maxPollMs: 2 } },
+      { deadline: Date.now() + 10_000, clock: { now: Date.now, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)), pollMs: 1, maxPollMs: 2 } },
     );
     expect(outcomes.every((o) => o.lifecycle === 'SUCCEEDED')).toBe(true);
     const calls = aws.calls.filter((c) => c.op === 'DescribeDataRepositoryTasks').map((c) => c.input.TaskIds.length);
