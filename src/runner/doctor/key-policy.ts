@@ -80,5 +80,6 @@ export function admits(policyText: string, need: KeyNeed): Admission {
   // Admitted through the account only: fine for a role whose own IAM policy grants the actions
   // (lustreform's roles), not for a service-linked role, which has none.
   if (need.kind === 'service-role') return { level: 'partial', detail: `names only account ${need.account} (or single file systems' roles) for ${actions}; FSx's service-linked roles get no KMS permission from IAM, and a new or rebuilt file system has a new role: add a statement for ${need.principal} (e.g. Principal "*" with aws:PrincipalArn ArnLike it), or a grant` };
+  if (need.kind === 'account') return { level: 'ok', detail: `lets ${need.who} use ${actions}` };
   return { level: 'ok', detail: `lets account ${need.account} use ${actions} (${need.who} through its IAM policy)` };
 }
