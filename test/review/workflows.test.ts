@@ -1,10 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { example, ROOT } from '../helpers/blueprints';
 import { run } from '../helpers/cli';
+import { fakeAccounts } from '../helpers/fake-account';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const dir = join(ROOT, 'examples', 'github-actions');
@@ -97,7 +98,17 @@ describe('GitHub Actions steps, executed', () => {
     git('update-ref', 'refs/remotes/origin/main', 'HEAD');
     const env = { ...process.env, PATH: `${stubs}:${process.env.PATH}`, BLUEPRINT: 'blueprints/bp.yaml', LUSTREFORM_BLUEPRINT: 'blueprints/bp.yaml', GITHUB_OUTPUT: join(dir, 'github-output') };
     const runStep = (text: string, extra: Record<string, string> = {}) => spawnSync('bash', ['-e', '-c', text], { cwd: dir, env: { ...env, ...extra }, encoding: 'utf8' });
-    return { dir, git, runStep };
+    /** The same, without blocking this process (whose fake AWS must answer the step). */
+    const runStepAsync = (text: string, extra: Record<string, string> = {}) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn('bash', ['-e', '-c', text], { cwd: dir, env: { ...env, ...extra } });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('close', (status) => resolve({ status, stdout, stderr }));
+      });
+    return { dir, git, runStep, runStepAsync };
   }
 
   test('validate | tee fails the step when validate fails (pipefail), and keeps the findings', () => {
@@ -133,6 +144,29 @@ describe('GitHub Actions steps, executed', () => {
     expect(review.status).toBe(0);
     expect(readFileSync(join(dir, 'github-output'), 'utf8')).toBe('code=0\n');
     expect(readFileSync(join(dir, 'review.md'), 'utf8')).toContain('| climate-primary-protection | 0 | 0 | 0 | 0 |');
+  });
+
+  test('the preflight step skips doctor without AWS credentials, and with them runs it read-only, failing the step on a failed check', async () => {
+    const noCredentials = { AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '', AWS_WEB_IDENTITY_TOKEN_FILE: '' };
+    const skipped = sandbox(example('quickstart.yaml')).runStep(step('terraform-plan.yml', 'Preflight the accounts (read-only)'), noCredentials);
+    expect(skipped.status).toBe(0);
+    expect(skipped.stdout).toContain('No AWS credentials: lustreform doctor skipped.');
+
+    const { accounts, restore } = await fakeAccounts(); // AWS_ACCESS_KEY_ID=test and the endpoints, for the step's process too
+    try {
+      const { runStepAsync } = sandbox(example('quickstart.yaml'));
+      const failing = await runStepAsync(step('terraform-plan.yml', 'Preflight the accounts (read-only)'));
+      expect(failing.status).toBe(1);
+      expect(failing.stdout).toMatch(/^subnet +work subnet-0123456789abcdef0 +FAIL +no such subnet/m);
+      accounts.subnets.push({ SubnetId: 'subnet-0123456789abcdef0', VpcId: 'vpc-0123456789abcdef0', CidrBlock: '10.0.1.0/24', account: accounts.ambient, region: 'eu-central-1' });
+      const passing = await runStepAsync(step('terraform-plan.yml', 'Preflight the accounts (read-only)'));
+      expect(passing.stderr).not.toContain('lustreform:'); // (the SDK may warn about the Node.js version)
+      expect(passing.status).toBe(0);
+      expect(passing.stdout).toMatch(/^all \d+ checks passed/m);
+      expect(accounts.mutations).toEqual([]);
+    } finally {
+      await restore();
+    }
   });
 
   test('nothing changed: no plan, and the review step says so instead of failing on an empty glob', () => {
