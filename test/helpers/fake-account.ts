@@ -84,6 +84,14 @@ export class FakeAccount {
   constructor(readonly aws: FakeAws) {
     aws.intercept = (req, res) => {
       const scope = this.scope(req);
+      // FSx stays FakeAws's, except to refuse an operation this fake was told to deny.
+      const fsxOp = String(req.headers['x-amz-target'] ?? '').split('.').pop();
+      if (scope?.service === 'fsx' && (this.denied.has(`*:${fsxOp}`) || this.denied.has(`${scope.account}:${fsxOp}`))) {
+        this.calls.push({ service: 'fsx', op: fsxOp!, account: scope.account, region: scope.region });
+        req.resume();
+        this.fail(res, 'fsx', 400, 'AccessDeniedException', `not authorized to perform: fsx:${fsxOp}`);
+        return true;
+      }
       if (!scope || !['sts', 'ec2', 'kms', 'cloudtrail', 'organizations', 'servicequotas', 'lambda', 'backup', 's3'].includes(scope.service)) return false;
       if (scope.service === 'backup' && !(req.url ?? '').startsWith('/global-settings')) return false;
       void this.handle(req, res, scope);

@@ -251,6 +251,27 @@ describe('lustreform doctor', () => {
     expect(five.row('CloudTrail trails', `${PROD} eu-central-1`)[0]).toMatchObject({ result: 'fail', detail: expect.stringContaining('= 6 of 5: CloudTrail allows 5 per region') });
   });
 
+  test('FSx quotas: HDD file systems against the per-file-system quota; other file systems unknown make a warning', async () => {
+    const d = quickstart();
+    d.fileSystems.big = { site: 'main', deploymentType: 'PERSISTENT_1', storageType: 'HDD', storageCapacity: 6000, throughput: 12, driveCache: 'READ', network: d.fileSystems.work.network };
+    accounts.quotas[`${accounts.ambient}/eu-central-1/L-736F3D6F`] = 5000;
+    accounts.denied.add(`*:DescribeFileSystems`);
+    const r = await doctor(d);
+    expect(r.row('FSx capacity quota', `${accounts.ambient} eu-central-1 Lustre Persistent HDD storage capacity (per file system)`)[0]).toMatchObject({ result: 'fail', detail: 'big 6000 GiB over 5000 GiB per file system (fsx L-736F3D6F): request an increase' });
+    expect(r.row('FSx capacity quota', `${accounts.ambient} eu-central-1 Lustre Persistent_1 storage capacity`)[0]).toMatchObject({ result: 'warn', detail: expect.stringContaining('file systems already in the account not counted: not permitted to call fsx:DescribeFileSystems') });
+  });
+
+  test('an adopted bucket whose settings cannot be read is a skip per setting', async () => {
+    healthy(accounts);
+    const d = multiSite();
+    d.buckets['output-dr'].adopt = true;
+    accounts.buckets.set('acme-climate-output-dr', { owner: VAULT, region: 'eu-west-1', versioning: 'Enabled' });
+    accounts.denied.add(`${VAULT}:GetBucketVersioning`);
+    const r = await doctor(d);
+    expect(r.row('adopted bucket versioned', 'output-dr (acme-climate-output-dr)')[0]).toMatchObject({ result: 'skip', detail: expect.stringContaining('not permitted to call s3:GetBucketVersioning') });
+    expect(r.row('adopted bucket replication', 'output-dr (acme-climate-output-dr)')[0].result).toBe('ok');
+  });
+
   test('a permission the role lacks is a skip naming the action, never a crash', async () => {
     healthy(accounts);
     for (const op of ['DescribeSecurityGroups', 'GetAccountSettings', 'DescribeTrails', 'GetServiceQuota', 'DescribeOrganization', 'DescribeFileSystems', 'GetKeyPolicy']) accounts.denied.add(`*:${op}`);

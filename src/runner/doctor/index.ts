@@ -8,7 +8,7 @@ import type { Check } from '../checks';
 import { checkBackupCopies } from './backup';
 import { checkBuckets, checkStateBackend } from './buckets';
 import { ambientClients, doctorClients, type AccountClients } from './clients';
-import type { DoctorContext } from './context';
+import { whyNot, type DoctorContext } from './context';
 import { accountKey, checkCredentials } from './credentials';
 import { expectations } from './expectations';
 import { checkKeys } from './keys';
@@ -46,11 +46,15 @@ export async function doctor(model: Blueprint, opts: DoctorOptions = {}): Promis
     add,
     rows,
   };
-  await checkBuckets(ctx);
-  await checkNetworks(ctx);
-  await checkKeys(ctx);
-  await checkLimits(ctx);
-  await checkBackupCopies(ctx);
-  if (!opts.site) await checkStateBackend(ctx);
+  const areas: [string, (c: DoctorContext) => Promise<void>][] = [
+    ['buckets', checkBuckets],
+    ['networks', checkNetworks],
+    ['KMS keys', checkKeys],
+    ['limits', checkLimits],
+    ['backup copies', checkBackupCopies],
+  ];
+  if (!opts.site) areas.push(['state backend', checkStateBackend]);
+  // Each area turns AWS errors into skips itself; anything else still ends as a row, not a crash.
+  for (const [area, check] of areas) await check(ctx).catch((err: unknown) => add(area, model.name, 'skip', `stopped early: ${whyNot(err, area)}`));
   return rows;
 }
