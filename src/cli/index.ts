@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../blueprint/errors';
 import { processIo, type Io } from './io';
 import { registerDiff } from './diff';
+import { registerDoctor } from './doctor';
 import { registerExport } from './export';
 import { registerFailover } from './failover';
 import { registerHydrate } from './hydrate';
@@ -43,6 +44,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   registerExport(program, io, done);
   registerHydrate(program, io, done);
   registerVerify(program, io, done);
+  registerDoctor(program, io, done);
   registerReplicateExisting(program, io, done);
   registerFailover(program, io, done);
   registerRunbook(program, io, done);

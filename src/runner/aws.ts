@@ -33,13 +33,7 @@ export function clientsFor(model: Blueprint, site: Site): SiteClients {
   const cacheKey = `${model.name}/${site.key}`;
   const cached = cache.get(cacheKey);
   if (cached) return cached;
-  const role = site.account?.assumeRole;
-  const common = {
-    region: site.region,
-    retryMode: 'adaptive',
-    maxAttempts: maxAttempts(),
-    credentials: role ? fromTemporaryCredentials({ params: { RoleArn: role, RoleSessionName: `lustreform-${model.name}` }, clientConfig: { region: site.region } }) : undefined,
-  };
+  const common = clientConfig(model, site.region, site.account?.assumeRole);
   let account: Promise<string> | undefined;
   const clients: SiteClients = {
     site,
@@ -58,6 +52,16 @@ export function clientsFor(model: Blueprint, site: Site): SiteClients {
   };
   cache.set(cacheKey, clients);
   return clients;
+}
+
+/** What every runner client of one account and region is made with: `role` assumed through STS (none: the ambient credentials), adaptive retries. */
+export function clientConfig(model: Blueprint, region: string, role: string | undefined) {
+  return {
+    region,
+    retryMode: 'adaptive',
+    maxAttempts: maxAttempts(),
+    credentials: role ? fromTemporaryCredentials({ params: { RoleArn: role, RoleSessionName: `lustreform-${model.name}` }, clientConfig: { region } }) : undefined,
+  };
 }
 
 /**

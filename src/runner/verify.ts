@@ -13,15 +13,9 @@ import { HEADROOM, freeBytes } from './preflight';
 import { expectedIntervalHours } from '../aws/cron';
 import { replicaAt, s3Uri } from '../blueprint/topology';
 import { COPY_LAG_HOURS } from '../plan/recovery';
+import type { Check } from './checks';
 
-export type Verdict = 'ok' | 'fail' | 'skip';
-
-export interface Check {
-  check: string;
-  subject: string;
-  result: Verdict;
-  detail: string;
-}
+export type { Check, Verdict } from './checks';
 
 export interface VerifyOptions {
   site?: string;
@@ -149,9 +143,5 @@ function latestTasks(tasks: DataRepositoryTask[]): [string, DataRepositoryTask][
   return [...latest.entries()];
 }
 
-/** The rows as a table for a terminal or a PR comment. */
-export function verifyTable(checks: Check[]): string {
-  const rows = [['check', 'subject', 'result', 'detail'], ...checks.map((c) => [c.check, c.subject, c.result.toUpperCase(), c.detail])];
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => [0, 1, 2].map((i) => r[i].padEnd(widths[i])).join('  ') + `  ${r[3]}`).join('\n');
-}
+/** The rows as a table (the one `doctor` prints too). */
+export { checkTable as verifyTable } from './checks';

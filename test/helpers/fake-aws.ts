@@ -83,7 +83,11 @@ export class FakeAws {
     this.associations.push({ AssociationId: `dra-${this.associations.length}`, FileSystemId: fileSystemId, FileSystemPath: fileSystemPath, DataRepositoryPath: dataRepositoryPath, Lifecycle: lifecycle, creatingFor, S3: s3 });
   }
 
+  /** A handler that answers a request first (true: it took the request), e.g. FakeAccount's other protocols. */
+  intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
+
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.intercept?.(req, res)) return;
     const target = String(req.headers['x-amz-target'] ?? '');
     if (target.startsWith('AWSSimbaAPIService_v20180301.')) return this.json(req, res, 'fsx', target.split('.')[1], '1.1');
     if (target.startsWith('GraniteServiceVersion20100801.')) return this.json(req, res, 'cloudwatch', target.split('.')[1], '1.0');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { example, ROOT } from '../helpers/blueprints';
 import { run } from '../helpers/cli';
+import { fakeAccounts } from '../helpers/fake-account';
 import { FakeTfc } from '../helpers/fake-tfc';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -168,6 +169,29 @@ describe('GitHub Actions steps, executed', () => {
     expect(review.status).toBe(0);
     expect(readFileSync(join(dir, 'github-output'), 'utf8')).toBe('code=0\n');
     expect(readFileSync(join(dir, 'review.md'), 'utf8')).toContain('| climate-primary-protection | 0 | 0 | 0 | 0 |');
+  });
+
+  test('the preflight step skips doctor without AWS credentials, and with them runs it read-only, failing the step on a failed check', async () => {
+    const noCredentials = { AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '', AWS_WEB_IDENTITY_TOKEN_FILE: '' };
+    const skipped = sandbox(example('quickstart.yaml')).runStep(step('terraform-plan.yml', 'Preflight the accounts (read-only)'), noCredentials);
+    expect(skipped.status).toBe(0);
+    expect(skipped.stdout).toContain('No AWS credentials: lustreform doctor skipped.');
+
+    const { accounts, restore } = await fakeAccounts(); // AWS_ACCESS_KEY_ID=test and the endpoints, for the step's process too
+    try {
+      const { runStepAsync } = sandbox(example('quickstart.yaml'));
+      const failing = await runStepAsync(step('terraform-plan.yml', 'Preflight the accounts (read-only)'));
+      expect(failing.status).toBe(1);
+      expect(failing.stdout).toMatch(/^subnet +work subnet-0123456789abcdef0 +FAIL +no such subnet/m);
+      accounts.subnets.push({ SubnetId: 'subnet-0123456789abcdef0', VpcId: 'vpc-0123456789abcdef0', CidrBlock: '10.0.1.0/24', account: accounts.ambient, region: 'eu-central-1' });
+      const passing = await runStepAsync(step('terraform-plan.yml', 'Preflight the accounts (read-only)'));
+      expect(passing.stderr).not.toContain('lustreform:'); // (the SDK may warn about the Node.js version)
+      expect(passing.status).toBe(0);
+      expect(passing.stdout).toMatch(/^all \d+ checks passed/m);
+      expect(accounts.mutations).toEqual([]);
+    } finally {
+      await restore();
+    }
   });
 
   test('nothing changed: no plan, and the review step says so instead of failing on an empty glob', () => {
