@@ -1,14 +1,22 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ROOT } from './helpers/blueprints';
+import { blueprintFiles } from './helpers/features';
 import { blueprintReference } from '../src/pipeline/reference';
 import { validateFile } from '../src/pipeline/validate';
 
-const examples = readdirSync(join(ROOT, 'blueprints')).filter((f) => f.endsWith('.yaml'));
+const examples = blueprintFiles();
 
 describe('example blueprints', () => {
   test('there are examples, the quickstart among them', () => {
-    expect(examples).toEqual(expect.arrayContaining(['quickstart.yaml', 'multi-site-dr.yaml']));
+    expect(examples).toEqual(expect.arrayContaining(['quickstart.yaml', 'multi-site-dr.yaml', 'examples/ambient-account.yaml']));
+  });
+
+  test.each(examples)('%s opens with a comment that says what it shows, and the README and docs/blueprint.md list it', (name) => {
+    const [, second] = readFileSync(join(ROOT, 'blueprints', name), 'utf8').split('\n');
+    expect(second).toMatch(/^# \S.{20,}/);
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(`\`${name}\``);
+    expect(blueprintReference()).toContain(`\`blueprints/${name}\``);
   });
 
   test.each(examples)('%s validates with no findings but the warnings it acknowledges', (name) => {
@@ -18,7 +26,8 @@ describe('example blueprints', () => {
   });
 
   test.each(examples)('%s points editors at the schema', (name) => {
-    expect(readFileSync(join(ROOT, 'blueprints', name), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/schemas\/blueprint\.schema\.json/);
+    const schema = /^# yaml-language-server: \$schema=(\S+)/.exec(readFileSync(join(ROOT, 'blueprints', name), 'utf8'))?.[1];
+    expect(schema && existsSync(join(ROOT, 'blueprints', dirname(name), schema)) && schema.endsWith('schemas/blueprint.schema.json')).toBe(true);
   });
 });
 

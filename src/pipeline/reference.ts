@@ -1,15 +1,33 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { RULES } from '../rules';
 import { schema } from '../blueprint/schema';
 import { STAGE_CHECKS } from './validate';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Node = any;
+/** The parts of a JSON Schema node the reference reads. */
+interface Node {
+  $ref?: string;
+  description?: string;
+  type?: string | string[];
+  const?: unknown;
+  enum?: unknown[];
+  anyOf?: Node[];
+  items?: Node;
+  properties?: Record<string, Node>;
+  additionalProperties?: boolean | Node;
+  required?: string[];
+  default?: unknown;
+}
 
-const defs: Record<string, Node> = (schema as Node).$defs;
+const root = schema as unknown as Node & { $defs: Record<string, Node & { properties: Record<string, Node & { properties: Record<string, Node>; items: Node }> }> };
+const defs = root.$defs;
+
+/** Where the example blueprints are, from src/pipeline or dist/pipeline alike. */
+const BLUEPRINTS = join(__dirname, '..', '..', 'blueprints');
 
 /** Where each map-of-objects or list-of-objects in the blueprint is documented. */
 const SECTIONS: [string, Node][] = [
-  ['Top level', schema],
+  ['Top level', root],
   ['accounts.<key>', defs.account],
   ['sites.<key>', defs.site],
   ['state', defs.state],
@@ -35,7 +53,7 @@ const SECTIONS: [string, Node][] = [
 ];
 
 function resolve(node: Node): Node {
-  return node?.$ref ? defs[node.$ref.split('/').pop()] : node;
+  return node.$ref ? defs[node.$ref.split('/').pop()!] : node;
 }
 
 function typeOf(node: Node): string {
@@ -44,7 +62,7 @@ function typeOf(node: Node): string {
   if (n.enum) return n.enum.map((v: unknown) => `\`${v}\``).join(' \\| ');
   if (n.anyOf) return n.anyOf.map(typeOf).join(' \\| ');
   if (n.type === 'array') return `list of ${typeOf(n.items ?? {})}`;
-  if (n.type === 'object' && n.additionalProperties && typeof n.additionalProperties === 'object' && !n.properties) return `map of ${typeOf(n.additionalProperties)}`;
+  if (n.type === 'object' && typeof n.additionalProperties === 'object' && !n.properties) return `map of ${typeOf(n.additionalProperties)}`;
   if (n.type === 'object') return n.properties ? `{ ${Object.keys(n.properties).join(', ')} }` : 'map';
   if (Array.isArray(n.type)) return n.type.join(' or ');
   return n.type ?? 'any';
@@ -59,13 +77,19 @@ export function blueprintReference(): string {
     '',
     '<!-- Generated from schemas/blueprint.schema.json and src/rules by `npm run docs`. Do not edit by hand. -->',
     '',
-    (schema as Node).description,
+    root.description ?? '',
+    '',
+    '## Examples',
+    '',
+    'Every example is validated, synthesized and checked with `terraform validate` by the test suite; each opens with what it shows.',
+    '',
+    ...examples().map((e) => `- \`blueprints/${e.file}\`: ${e.about}`),
     '',
   ];
   for (const [title, node] of SECTIONS) {
     out.push(`## ${title}`, '', '| key | required | type | default | description |', '| --- | --- | --- | --- | --- |');
     const required = new Set<string>(node.required ?? []);
-    for (const [key, prop] of Object.entries<Node>(node.properties)) {
+    for (const [key, prop] of Object.entries(node.properties ?? {})) {
       const p = resolve(prop);
       const description = prop.description ?? p.description ?? '';
       const def = prop.default ?? p.default;
@@ -77,4 +101,21 @@ export function blueprintReference(): string {
   for (const r of [...STAGE_CHECKS, ...RULES]) out.push(`| ${r.id} | ${r.severity} | ${cell(r.summary)} |`);
   out.push('');
   return out.join('\n');
+}
+
+/** The example blueprints (blueprints/, examples/ included) and the opening comment of each, in one line. */
+function examples(dir = BLUEPRINTS, prefix = ''): { file: string; about: string }[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) => {
+      if (e.isDirectory()) return examples(join(dir, e.name), `${prefix}${e.name}/`);
+      if (!e.name.endsWith('.yaml')) return [];
+      const lead: string[] = [];
+      for (const l of readFileSync(join(dir, e.name), 'utf8').split('\n').slice(1)) {
+        if (!l.startsWith('# ') || l.startsWith('# lustreform-env:')) break;
+        lead.push(l.slice(2));
+        if (l.endsWith('.') || l.endsWith(':')) break;
+      }
+      return [{ file: `${prefix}${e.name}`, about: lead.join(' ').replace(/:$/, '.') }];
+    });
 }

@@ -6,49 +6,43 @@ import { parse } from 'yaml';
 import { planBlueprint } from '../../src/plan/plan';
 import type { Activation } from '../../src/plan/recovery';
 import { synthesize } from '../../src/stacks/synth';
-import { multiSite, quickstart, ROOT, validateDraft, type Draft } from './blueprints';
+import { activationFrom } from '../../src/plan/failover';
+import { ROOT, validateDraft, type Draft } from './blueprints';
 
 /** A blueprint that exercises a feature, with the failover activation to synthesize it with (if any). */
 export interface FeatureBlueprint {
+  /** Its file under blueprints/: `quickstart.yaml`, `examples/warm-standby.yaml`. */
   name: string;
   draft: Draft;
   activation?: Activation;
 }
 
+/** Every blueprint file under blueprints/, examples/ included. */
+export const blueprintFiles = (dir = join(ROOT, 'blueprints'), prefix = ''): string[] =>
+  readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) => (e.isDirectory() ? blueprintFiles(join(dir, e.name), `${prefix}${e.name}/`) : e.name.endsWith('.yaml') ? [`${prefix}${e.name}`] : []));
+
 /**
- * The blueprints that together exercise every feature the stacks render: the examples, plus
- * variants for what they do not cover (no `accounts` with batch replication and archive restore
- * with notify; a repository bucket in another account; a warm standby; an activated cold standby
- * restored from a backup).
+ * The environment an example says to synthesize it with, from its `# lustreform-env: NAME=value ...`
+ * header line (what `lustreform failover` prints); none without one.
+ */
+export function exampleEnv(text: string): Record<string, string> {
+  const line = /^# lustreform-env: (.+)$/m.exec(text)?.[1];
+  return Object.fromEntries((line ?? '').split(/\s+/).filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+}
+
+/**
+ * The blueprints that together exercise every feature the stacks render: every file in
+ * blueprints/ (the runnable example of each feature is blueprints/examples/<feature>.yaml), each
+ * with the activation its header asks for.
  */
 export function featureBlueprints(): FeatureBlueprint[] {
-  const ambient = quickstart();
-  ambient.name = 'ambient';
-  ambient.buckets.copy = { site: 'main' };
-  ambient.replication = [{ from: 'input', to: 'copy', existingObjects: 'batch', replicationTime: true }];
-  ambient.archiveRestore = [{ bucket: 'input', tier: 'Bulk', days: 3, notify: ['ops@example.org'] }, { bucket: 'output', prefix: 'results/' }];
-
-  const crossAccount = multiSite();
-  crossAccount.name = 'shared';
-  crossAccount.buckets.shared = { site: 'recovery', name: 'acme-shared-results' };
-  crossAccount.fileSystems.work.repositories.push({ path: '/shared', bucket: 'shared', prefix: 'climate/', purpose: 'output' });
-
-  const warm = multiSite();
-  warm.name = 'warm';
-  warm.recovery[0].standby = 'warm';
-
-  const activated = multiSite();
-  activated.name = 'activated';
-  const examples = readdirSync(join(ROOT, 'blueprints'))
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f) => ({ name: f.replace(/\.yaml$/, ''), draft: parse(readFileSync(join(ROOT, 'blueprints', f), 'utf8')) }));
-  return [
-    ...examples,
-    { name: 'no accounts, batch replication, archive restore with notify', draft: ambient },
-    { name: 'cross-account repository', draft: crossAccount },
-    { name: 'warm standby', draft: warm },
-    { name: 'activated cold standbys, one from a backup', draft: activated, activation: { site: 'recovery', fileSystems: ['work', 'archive'], fromBackup: { archive: 'backup-0123456789abcdef0' } } },
-  ];
+  return blueprintFiles().map((name) => {
+    const text = readFileSync(join(ROOT, 'blueprints', name), 'utf8');
+    const env = exampleEnv(text);
+    return { name, draft: parse(text), activation: activationFrom(env.LUSTREFORM_FAILOVER, env.LUSTREFORM_FROM_BACKUP) };
+  });
 }
 
 /**

@@ -1,4 +1,8 @@
-import { planBlueprint } from '../../src/plan/plan';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AMBIENT_ACCOUNT } from '../../src/plan/arns';
+import { planBlueprint, stacksOf } from '../../src/plan/plan';
+import { featureBlueprints, synthesizedFeatures } from '../helpers/features';
 import { topologicalOrder } from '../../src/plan/stacks';
 import type { StackPlan } from '../../src/plan/types';
 
@@ -82,5 +86,32 @@ describe('stack plan', () => {
     const a = { name: 'a', site, layer: 'storage' as const, dependsOn: ['b'] };
     const b = { name: 'b', site, layer: 'storage' as const, dependsOn: ['a'] };
     expect(() => topologicalOrder([a, b])).toThrow(/cycle among a, b/);
+  });
+});
+
+describe('the plan is what is rendered', () => {
+  test('every planned stack is synthesized with resources in it, and nothing is synthesized that the plan did not list (every example); the ambient account marker never reaches a stack', async () => {
+    const dirs = await synthesizedFeatures();
+    for (const f of featureBlueprints()) {
+      const plan = planBlueprint(validateDraft(f.draft).model!, { activation: f.activation });
+      const synthesized = [...dirs.keys()].filter((k) => k.startsWith(`${f.name}/`)).map((k) => k.slice(f.name.length + 1));
+      expect({ blueprint: f.name, stacks: synthesized.sort() }).toEqual({ blueprint: f.name, stacks: plan.stacks.map((s) => s.name).sort() });
+      for (const s of plan.stacks) {
+        const text = readFileSync(join(dirs.get(`${f.name}/${s.name}`)!, 'cdk.tf.json'), 'utf8');
+        expect({ stack: s.name, resources: Object.keys(JSON.parse(text).resource ?? {}).length > 0 }).toEqual({ stack: s.name, resources: true });
+        expect(text).not.toContain(AMBIENT_ACCOUNT);
+      }
+    }
+  });
+
+  test('a recovery copy reads the replicas at its site; its stack waits for that site only', () => {
+    const f = featureBlueprints().find((x) => x.name === 'examples/failover-from-backup.yaml')!;
+    const plan = planBlueprint(validateDraft(f.draft).model!, { activation: f.activation });
+    const lustre = stacksOf(plan, 'lustre').find((s) => s.site.key === 'recovery')!;
+    expect(lustre.dependsOn).toEqual(['activated-recovery-storage']);
+    const work = lustre.fileSystems.find((fs) => fs.id === 'recovery-work')!;
+    expect(work.repositories.map((r) => r.dataRepositoryPath)).toEqual(['s3://acme-climate-input-dr/ExtData/', 's3://acme-climate-output-dr/output/']);
+    expect(lustre.fileSystems.find((fs) => fs.id === 'recovery-archive')!.backupId).toBe('backup-0123456789abcdef0');
+    expect(plan.recoveries.map((r) => r.fileSystem.key)).toEqual(['work', 'archive']);
   });
 });

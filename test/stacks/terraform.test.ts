@@ -134,7 +134,7 @@ describe('terraform validate on every generated stack', () => {
 
   tfTest('a stack directory inits (-backend=false) and validates as written, with its backend, JSON and HCL', async () => {
     for (const hcl of [false, true]) {
-      const v = validateDraft(featureBlueprints().find((f) => f.name === 'quickstart')!.draft);
+      const v = validateDraft(featureBlueprints().find((f) => f.name === 'quickstart.yaml')!.draft);
       const out = join(work, `as-written-${hcl ? 'hcl' : 'json'}`);
       await synthesize(planBlueprint(v.model!), out, { hcl });
       for (const stack of ['quickstart-main-lustre']) {
@@ -151,7 +151,7 @@ describe('terraform validate on every generated stack', () => {
   tfTest('terraform plan -refresh=false runs offline (fake credentials, a local STS) on every stack of a blueprint without accounts', async () => {
     const { aws, restore } = await fakeAws();
     try {
-      const f = featureBlueprints().find((x) => x.name.startsWith('no accounts'))!;
+      const f = featureBlueprints().find((x) => x.name === 'examples/ambient-account.yaml')!;
       const out = join(work, 'plan');
       await synthesize(planBlueprint(validateDraft(f.draft).model!), out, {});
       const env = { ...offlineEnv(mirror!, work), AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL_STS: aws.endpoint, AWS_EC2_METADATA_DISABLED: 'true' } as NodeJS.ProcessEnv;
