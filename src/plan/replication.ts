@@ -17,6 +17,7 @@ function rule({ edge, source, destination }: ReplicationDirection, priority: num
   const replicaKey = keyArn(destination);
   return {
     id: `to-${destination.key}`,
+    destinationKey: destination.key,
     priority,
     prefix: edge.prefix,
     deleteMarkers: edge.deleteMarkers,

@@ -79,6 +79,8 @@ export interface BatchReplicationPlan {
 
 export interface ReplicationRulePlan {
   id: string;
+  /** The destination bucket's key in the blueprint. */
+  destinationKey: string;
   priority: number;
   prefix: string;
   deleteMarkers: boolean;

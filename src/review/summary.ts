@@ -2,6 +2,7 @@
  * `lustreform summary`: the topology as a reviewer reads it, from the model alone (no synth).
  */
 import type { Blueprint, Bucket, FileSystem } from '../blueprint/model';
+import { planBlueprint, stacksOf } from '../plan/plan';
 import { PRICING } from '../aws/pricing';
 import { restoreTime } from '../aws/s3';
 import { s3Uri } from '../blueprint/topology';
@@ -36,13 +37,17 @@ export interface Summary {
     repositories: { path: string; s3: string; purpose: string; autoImport: string[]; autoExport: string[]; preload: string }[];
   }[];
   protection: { fsxBackups: { fileSystem: string; dailyAt: string | null; retentionDays: number }[]; plans: { key: string; site: string; fileSystems: string[]; schedule: string; retentionDays: number; copies: string[]; vaultLock: string | null }[] };
-  archiveRestore: { bucket: string; prefix: string; tier: string; days: number; notify: string[] }[];
+  /** The archive restores deployed: the blueprint's, and those lustreform adds for archived replicas at recovery sites. */
+  archiveRestore: { bucket: string; site: string; prefix: string; tier: string; days: number; notify: string[] }[];
   recovery: { fileSystem: string; from: string; to: string; standby: string }[];
   pricing: { date: string; region: string; sources: string[] };
 }
 
+/** The topology from the blueprint and, for what lustreform decides (who replicates where, which restores are deployed), from its plan. */
 export function summarize(m: Blueprint): Summary {
   const edges = m.replication;
+  const plan = planBlueprint(m);
+  const rules = new Map(stacksOf(plan, 'replication').flatMap((s) => s.configurations.map((c) => [c.sourceKey, c.rules.map((r) => r.destinationKey)] as const)));
   return {
     name: m.name,
     sites: [...m.sites.values()].map((s) => ({ key: s.key, account: s.account?.id ?? null, region: s.region })),
@@ -53,7 +58,7 @@ export function summarize(m: Blueprint): Summary {
       encryption: encryptionText(b),
       versioning: b.versioning,
       adopted: b.adopt,
-      replicatesTo: edges.flatMap((e) => (e.from === b ? [e.to.key] : e.to === b && e.mode === 'two-way' ? [e.from.key] : [])),
+      replicatesTo: rules.get(b.key) ?? [],
     })),
     replication: edges.map((e) => ({ from: e.from.key, to: e.to.key, mode: e.mode, rtc: e.replicationTime, kms: e.from.encryption.kind !== 'sse-s3' || e.to.encryption.kind !== 'sse-s3', prefix: e.prefix, storageClass: e.storageClass ?? null, existingObjects: e.existingObjects })),
     fileSystems: [...m.fileSystems.values()].map((fs) => ({
@@ -78,7 +83,7 @@ export function summarize(m: Blueprint): Summary {
         vaultLock: p.vaultLock ? `${p.vaultLock.mode} ${p.vaultLock.minRetentionDays}-${p.vaultLock.maxRetentionDays} days` : null,
       })),
     },
-    archiveRestore: m.archiveRestore.map((a) => ({ bucket: a.bucket.key, prefix: a.prefix, tier: a.tier, days: a.days, notify: a.notify })),
+    archiveRestore: stacksOf(plan, 'protection').flatMap((s) => s.archiveRestore.map((a) => ({ bucket: a.bucketKey, site: s.site.key, prefix: a.prefix, tier: a.tier, days: a.days, notify: a.notify }))),
     recovery: m.recovery.map((r) => ({ fileSystem: r.fileSystem.key, from: r.fileSystem.site.key, to: r.site.key, standby: r.standby })),
     pricing: { date: PRICING.date, region: PRICING.region, sources: PRICING.sources },
   };
@@ -132,7 +137,7 @@ export function summaryMarkdown(m: Blueprint): string {
     table(['AWS Backup plan', 'site', 'file systems', 'schedule', 'kept', 'copies', 'vault lock'], s.protection.plans.map((p) => [p.key, p.site, p.fileSystems.join(', '), p.schedule, `${p.retentionDays} days`, p.copies.join(', ') || '-', p.vaultLock ?? '-'])),
     '',
     '### Archive restore',
-    table(['bucket', 'prefix', 'tier', 'readable for', 'ready within', 'notify'], s.archiveRestore.map((a) => [a.bucket, a.prefix || '(all)', a.tier, `${a.days} days`, restoreTime(a.tier), a.notify.join(', ') || '-'])),
+    table(['bucket', 'site', 'prefix', 'tier', 'readable for', 'ready within', 'notify'], s.archiveRestore.map((a) => [a.bucket, a.site, a.prefix || '(all)', a.tier, `${a.days} days`, restoreTime(a.tier), a.notify.join(', ') || '-'])),
     '',
     '### Recovery',
     table(['file system', 'from', 'to', 'standby'], s.recovery.map((r) => [r.fileSystem, r.from, r.to, r.standby])),

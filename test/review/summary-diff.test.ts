@@ -21,6 +21,10 @@ describe('lustreform summary', () => {
     expect(r.out).toContain('| work | /ExtData | s3://acme-climate-input/ExtData/ | input | NEW, CHANGED, DELETED | - | metadata |');
     expect(r.out).toContain('| nightly | primary | archive | cron(0 3 * * ? *) | 35 days | recovery (90 days) | governance 7-365 days |');
     expect(r.out).toContain('| work | primary | recovery | cold |');
+    // What is deployed, from the plan: the blueprint's restore and the one added for the archived replica at recovery.
+    expect(r.out).toContain('| input | primary | ExtData/ | Standard | 7 days | 3-5 hours | ops@example.org |');
+    expect(r.out).toContain('| input-dr | recovery | ExtData/ | Standard | 7 days | 3-5 hours | ops@example.org |');
+    expect(r.out).toContain('| output | acme-climate-output | primary | SSE-S3 | on | output-dr |');
   });
 
   test('json', async () => {
