@@ -55,3 +55,14 @@ test('stacks import from plan only types and naming', () => {
   expect(wrong).toEqual([]);
   expect(files(join(src, 'stacks')).some((f) => /from '\.\.\/plan\/types'/.test(readFileSync(f, 'utf8')))).toBe(true);
 });
+
+test('no explicit any in src/ without a reason on its line (`// any: why`)', () => {
+  const unexplained = files(src).flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .map((line, i) => ({ line, at: `${relative(ROOT, file)}:${i + 1}` }))
+      .filter(({ line }) => /(:\s*any\b|\bas any\b|<any>|\bany\[\]|=\s*any\b)/.test(line) && !/\/\/ any: \S/.test(line) && !/^\s*(\*|\/\/)/.test(line))
+      .map(({ at }) => at),
+  );
+  expect(unexplained).toEqual([]);
+});

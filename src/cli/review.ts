@@ -73,7 +73,7 @@ function readPlan(file: string): PlanFile['plan'] {
     throw new UserError(`cannot read plan ${file}: ${(err as Error).message}. Write it with: terraform show -json plan.tfplan > ${file}`);
   }
   if (!plan || typeof plan !== 'object' || typeof plan.format_version !== 'string') throw new UserError(`${file} is not a terraform show -json plan (no format_version); write it with: terraform show -json plan.tfplan > ${file}`);
-  return plan;
+  return plan as PlanFile['plan'];
 }
 
 /**

@@ -7,8 +7,8 @@
  */
 import type { StackPlan } from '../plan/types';
 import { comparable } from './diff';
+import type { StackJson } from './json';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export type StackChange = 'new' | 'changed' | 'dependent';
 
 export interface ChangedStacks {
@@ -18,8 +18,8 @@ export interface ChangedStacks {
   removed: string[];
 }
 
-export function changedStacks(base: Map<string, any>, head: Map<string, any>, plans: StackPlan[]): ChangedStacks {
-  const text = (x: any) => JSON.stringify(comparable(x));
+export function changedStacks(base: Map<string, StackJson>, head: Map<string, StackJson>, plans: StackPlan[]): ChangedStacks {
+  const text = (x: StackJson) => JSON.stringify(comparable(x));
   const own = new Map<string, StackChange>();
   for (const [name, json] of head) {
     const before = base.get(name);

@@ -3,6 +3,7 @@
  * resource types lustreform emits), and how to say what that destroys in a storage engineer's
  * words. Shared by `diff` (blueprint vs blueprint) and `review` (terraform plans).
  */
+import { at, list, type Config } from './json';
 
 /**
  * Arguments whose change replaces the resource, by resource type: the AWS provider 6.25.0's
@@ -123,7 +124,6 @@ export function consequence(type: string, name: string, replaced: boolean): stri
   }
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 /**
  * One resource's change as both a terraform plan (`review`) and two synthesized configurations
  * (`diff`) can say it. Blocks may be objects (cdktf JSON) or one-element lists (plan JSON).
@@ -132,17 +132,18 @@ export interface Change {
   type: string;
   name: string;
   kind: 'create' | 'update' | 'delete' | 'replace';
-  before?: any;
-  after?: any;
+  before?: Config | null;
+  after?: Config | null;
 }
 
-const first = (x: any) => (Array.isArray(x) ? x[0] : x);
-const list = (x: any): any[] => (x === undefined || x === null ? [] : Array.isArray(x) ? x : [x]);
-const deleteAfters = (plan: any): number[] => list(plan?.rule).flatMap((r: any) => [first(r.lifecycle)?.delete_after, ...list(r.copy_action).map((c: any) => first(c.lifecycle)?.delete_after)]).filter((d: any) => typeof d === 'number');
-const rtcRules = (config: any): string[] =>
-  list(config?.rule)
-    .filter((r: any) => first(first(r.destination)?.replication_time)?.status === 'Enabled')
-    .map((r: any) => String(r.id ?? r.priority));
+const deleteAfters = (plan: unknown): number[] =>
+  list(at(plan, 'rule'))
+    .flatMap((r) => [at(r, 'lifecycle', 'delete_after'), ...list(at(r, 'copy_action')).map((c) => at(c, 'lifecycle', 'delete_after'))])
+    .filter((d): d is number => typeof d === 'number');
+const rtcRules = (config: unknown): string[] =>
+  list(at(config, 'rule'))
+    .filter((r) => at(r, 'destination', 'replication_time', 'status') === 'Enabled')
+    .map((r) => String(at(r, 'id') ?? at(r, 'priority')));
 
 /**
  * Why a change loses data or protection, in words, or undefined: deletes and replacements of
@@ -154,7 +155,7 @@ export function dangerOf(c: Change): string | undefined {
   if (c.kind !== 'update') return undefined;
   const before = c.before ?? {};
   const after = c.after ?? {};
-  if (c.type === 'aws_s3_bucket_versioning' && first(before.versioning_configuration)?.status === 'Enabled' && first(after.versioning_configuration)?.status !== 'Enabled') {
+  if (c.type === 'aws_s3_bucket_versioning' && at(before, 'versioning_configuration', 'status') === 'Enabled' && at(after, 'versioning_configuration', 'status') !== 'Enabled') {
     return `versioning of ${c.name} is suspended: replication stops and deleted or overwritten objects can no longer be recovered`;
   }
   if (c.type === 'aws_backup_vault_lock_configuration') return `the vault lock ${c.name} changes: retention protection of its recovery points changes`;
@@ -163,8 +164,9 @@ export function dangerOf(c: Change): string | undefined {
     const a = deleteAfters(after);
     if (a.some((d, i) => b[i] !== undefined && d < b[i])) return `backup plan ${c.name} keeps recovery points shorter (${b.join('/')} -> ${a.join('/')} days)`;
   }
-  if (c.type === 'aws_fsx_lustre_file_system' && typeof before.automatic_backup_retention_days === 'number' && (after.automatic_backup_retention_days ?? 0) < before.automatic_backup_retention_days) {
-    return `file system ${c.name} keeps automatic backups shorter (${before.automatic_backup_retention_days} -> ${after.automatic_backup_retention_days ?? 0} days)`;
+  const retention = (x: Config) => x.automatic_backup_retention_days;
+  if (c.type === 'aws_fsx_lustre_file_system' && typeof retention(before) === 'number' && Number(retention(after) ?? 0) < Number(retention(before))) {
+    return `file system ${c.name} keeps automatic backups shorter (${retention(before)} -> ${retention(after) ?? 0} days)`;
   }
   if (c.type === 'aws_s3_bucket_replication_configuration') {
     const now = new Set(rtcRules(after));

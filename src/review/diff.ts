@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync, readdirSync } from 'node:fs';
 import type { Plan } from '../plan/types';
+import type { Config, StackJson } from './json';
 import { buildApp } from '../stacks/app';
 import { consequence, dangerOf, forcesReplacement } from './destructive';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-export type Resources = Map<string, { stack: string; type: string; name: string; config: Record<string, any> }>;
+export type Resources = Map<string, { stack: string; type: string; name: string; config: Config }>;
 
 /** One changed value: its path inside the resource (`rule[0].lifecycle.delete_after`), before and after. */
 export interface LeafChange {
@@ -35,7 +35,7 @@ export interface ResourceChange {
 /** Configuration that is not the resource's own: cdktf metadata, and `depends_on`, which only orders. */
 const META = new Set(['//', 'depends_on']);
 /** A configuration without cdktf's metadata and `depends_on`, as compared. */
-export const comparable = (x: any): any => (Array.isArray(x) ? x.map(comparable) : x && typeof x === 'object' ? Object.fromEntries(Object.entries(x).filter(([k]) => !META.has(k)).map(([k, v]) => [k, comparable(v)])) : x);
+export const comparable = (x: unknown): unknown => (Array.isArray(x) ? x.map(comparable) : x && typeof x === 'object' ? Object.fromEntries(Object.entries(x).filter(([k]) => !META.has(k)).map(([k, v]) => [k, comparable(v)])) : x);
 const show = (v: unknown) => (v === undefined ? '(unset)' : JSON.stringify(v));
 
 /** A JSON document held in a string (a policy), parsed so it compares statement by statement. */
@@ -55,14 +55,15 @@ export function changedLeaves(before: unknown, after: unknown, path = ''): { pat
   const container = (x: unknown) => x !== null && typeof x === 'object';
   if (container(b) && container(a) && Array.isArray(b) === Array.isArray(a)) {
     const keys = Array.isArray(b) ? Array.from({ length: Math.max(b.length, (a as unknown[]).length) }, (_, i) => i) : [...new Set([...Object.keys(b as object), ...Object.keys(a as object)])].sort();
-    return keys.flatMap((k) => changedLeaves((b as any)[k], (a as any)[k], typeof k === 'number' ? `${path}[${k}]` : path ? `${path}.${k}` : k));
+    const child = (x: unknown, k: string | number) => (x as Record<string | number, unknown>)[k];
+    return keys.flatMap((k) => changedLeaves(child(b, k), child(a, k), typeof k === 'number' ? `${path}[${k}]` : path ? `${path}.${k}` : k));
   }
   return JSON.stringify(b) === JSON.stringify(a) ? [] : [{ path, before: b, after: a }];
 }
 
 /** The synthesized configuration (cdk.tf.json) of every stack of a plan, by stack name; none for no plan (no blueprint). */
-export function synthesizedStacks(plan: Plan | undefined): Map<string, Record<string, any>> {
-  const out = new Map<string, Record<string, any>>();
+export function synthesizedStacks(plan: Plan | undefined): Map<string, StackJson> {
+  const out = new Map<string, StackJson>();
   if (!plan) return out;
   const dir = mkdtempSync(join(tmpdir(), 'lustreform-synth-'));
   try {
@@ -79,7 +80,7 @@ export function synthesizedResources(plan: Plan | undefined): Resources {
   const out: Resources = new Map();
   for (const [stack, json] of synthesizedStacks(plan)) {
     for (const [prefix, blocks] of [['', json.resource], ['data.', json.data]] as const) {
-      for (const [type, byName] of Object.entries<Record<string, any>>(blocks ?? {})) {
+      for (const [type, byName] of Object.entries(blocks ?? {})) {
         for (const [name, config] of Object.entries(byName)) out.set(`${stack}/${prefix}${type}.${name}`, { stack, type: `${prefix}${type}`, name, config });
       }
     }

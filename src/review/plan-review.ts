@@ -3,15 +3,15 @@
  * per stack): counts per stack, the dangerous changes first (in words), what the runner does after
  * apply, and every change folded away. Stays under GitHub's comment size.
  */
+import type { PlannedResourceChange, TerraformPlan } from './json';
 import { basename } from 'node:path';
 import { pathToString } from '../blueprint/findings';
 import type { Blueprint } from '../blueprint/model';
 import { dangerOf as changeDanger } from './destructive';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export interface PlanFile {
   stack: string;
-  plan: any;
+  plan: TerraformPlan;
   /** Where the plan came from when it is a Terraform Cloud run's (`review --tfc`). */
   run?: RunRef;
 }
@@ -66,7 +66,7 @@ const kindOf = (actions: string[]): PlannedChange['kind'] => {
 export const stackOfFile = (file: string): string => basename(file).replace(/(\.tfplan|\.plan)?\.json$/, '');
 
 /** The attribute paths whose change forces a replacement, from the plan's `replace_paths`. */
-export function replacedBecause(rc: any): string[] | undefined {
+export function replacedBecause(rc: PlannedResourceChange): string[] | undefined {
   if (kindOf(rc.change?.actions ?? []) !== 'replace') return undefined;
   const paths: unknown[] = Array.isArray(rc.change?.replace_paths) ? rc.change.replace_paths : [];
   return [...new Set(paths.filter(Array.isArray).map((p) => pathToString(p as (string | number)[])))];
@@ -82,13 +82,13 @@ export function becauseText(paths: string[] | undefined): string {
 export function changesOf(files: PlanFile[]): PlannedChange[] {
   return files.flatMap(({ stack, plan }) =>
     (plan.resource_changes ?? [])
-      .filter((rc: any) => rc.mode !== 'data')
-      .map((rc: any) => ({ stack, address: rc.address, type: rc.type, actions: rc.change?.actions ?? [], kind: kindOf(rc.change?.actions ?? []), replacedBecause: replacedBecause(rc) })),
+      .filter((rc) => rc.mode !== 'data')
+      .map((rc) => ({ stack, address: rc.address, type: rc.type, actions: rc.change?.actions ?? [], kind: kindOf(rc.change?.actions ?? []), replacedBecause: replacedBecause(rc) })),
   );
 }
 
 /** Why a planned change is dangerous, or undefined. */
-export function dangerOf(rc: any): string | undefined {
+export function dangerOf(rc: PlannedResourceChange): string | undefined {
   const kind = kindOf(rc.change?.actions ?? []);
   if (kind === 'no-op' || kind === 'read') return undefined;
   return changeDanger({ type: rc.type, name: rc.name ?? rc.address, kind, before: rc.change?.before, after: rc.change?.after });
@@ -102,7 +102,7 @@ export function globMatch(pattern: string, text: string): boolean {
 
 export function dangers(files: PlanFile[], allow: string[]): Danger[] {
   return files.flatMap(({ stack, plan }) =>
-    (plan.resource_changes ?? []).flatMap((rc: any) => {
+    (plan.resource_changes ?? []).flatMap((rc) => {
       if (rc.mode === 'data') return [];
       const reason = dangerOf(rc);
       if (!reason) return [];

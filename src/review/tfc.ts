@@ -35,6 +35,7 @@
  * `terraform init`. When no workspace at all is found, that is an error (exit 1), since it points
  * at the organization, prefix, hostname or the token's access, not at stacks never planned.
  */
+import { list, type JsonApiDocument, type JsonApiResource, type TerraformPlan } from './json';
 import { UserError } from '../blueprint/errors';
 import type { Blueprint } from '../blueprint/model';
 import { planBlueprint } from '../plan/plan';
@@ -143,13 +144,13 @@ class TfcApi {
   }
 
   /** A JSON:API document; undefined on 404. Any other failure is an operation failure. */
-  async document(path: string, what: string): Promise<any | undefined> {
+  async document(path: string, what: string): Promise<JsonApiDocument | undefined> {
     const res = await this.request(path);
     if (res.status === 404) return undefined;
     if (res.status >= 300 && res.status < 400) throw this.fail(`Terraform Cloud answered ${res.status} (a redirect, not followed with the token) to ${what}; is ${this.base} its API (state.hostname, LUSTREFORM_TFC_ADDRESS)?`);
     if (res.status !== 200) throw this.fail(`Terraform Cloud answered ${res.status} to ${what}${this.errors(res.text)}`);
     try {
-      return JSON.parse(res.text);
+      return JSON.parse(res.text) as JsonApiDocument;
     } catch {
       throw this.fail(`Terraform Cloud answered ${what} with something that is not JSON; is ${this.base} its API (LUSTREFORM_TFC_ADDRESS)?`);
     }
@@ -166,7 +167,7 @@ class TfcApi {
   }
 
   /** The plan JSON of a run, or why there is none yet. */
-  async planJson(runId: string): Promise<{ plan: any } | { none: string }> {
+  async planJson(runId: string): Promise<{ plan: TerraformPlan } | { none: string }> {
     const res = await this.request(`/runs/${runId}/plan/json-output`);
     let body = res;
     if (res.status === 204) return { none: 'its plan JSON is not ready yet (204); rerun the review in a moment' };
@@ -183,7 +184,7 @@ class TfcApi {
     } else if (res.status !== 200) {
       throw this.fail(`Terraform Cloud answered ${res.status} to the JSON plan of ${runId}${this.errors(res.text)}`);
     }
-    let plan: any;
+    let plan: TerraformPlan | undefined;
     try {
       plan = JSON.parse(body.text);
     } catch {
@@ -195,7 +196,7 @@ class TfcApi {
 }
 
 /** What a run's plan allows: review it, stop (with why), or pass over it to an older run. */
-function verdict(run: any, plan: any | undefined): { review: true } | { stop: string } | { skip: string } {
+function verdict(run: JsonApiResource, plan: JsonApiResource | undefined): { review: true } | { stop: string } | { skip: string } {
   const runStatus = String(run.attributes?.status ?? 'unknown');
   if (run.attributes?.['refresh-only']) return { skip: 'refresh-only run' };
   const status = plan?.attributes?.status as string | undefined;
@@ -207,17 +208,17 @@ function verdict(run: any, plan: any | undefined): { review: true } | { stop: st
 }
 
 /** The plan document of a run: from `included`, else fetched; undefined when the run has none. */
-async function planOf(api: TfcApi, run: any, included: any[] | undefined): Promise<any | undefined> {
+async function planOf(api: TfcApi, run: JsonApiResource, included: JsonApiResource[] | undefined): Promise<JsonApiResource | undefined> {
   const ref = run.relationships?.plan?.data;
   if (!ref?.id) return undefined;
-  return included?.find((d) => d.type === 'plans' && d.id === ref.id) ?? (await api.document(`/plans/${ref.id}`, `plan ${ref.id}`))?.data;
+  return included?.find((d) => d.type === 'plans' && d.id === ref.id) ?? one((await api.document(`/plans/${ref.id}`, `plan ${ref.id}`))?.data);
 }
 
 type Outcome = { plan: PlanFile } | { notPlanned: NotPlanned } | { notFound: NotPlanned };
 
 async function reviewTarget(api: TfcApi, o: TfcOptions, t: TfcTarget): Promise<Outcome> {
   const q = encodeURIComponent;
-  const workspace = (await api.document(`/organizations/${q(o.organization)}/workspaces/${q(t.workspace)}`, `workspace ${t.workspace}`))?.data;
+  const workspace = one((await api.document(`/organizations/${q(o.organization)}/workspaces/${q(t.workspace)}`, `workspace ${t.workspace}`))?.data);
   const runUrl = (id: string) => `https://${o.hostname}/app/${q(o.organization)}/workspaces/${q(t.workspace)}/runs/${id}`;
   const none = (reason: string, run?: string): Outcome => ({ notPlanned: { stack: t.stack, reason, ...(run ? { run, url: runUrl(run) } : {}) } });
   if (!workspace) {
@@ -225,7 +226,7 @@ async function reviewTarget(api: TfcApi, o: TfcOptions, t: TfcTarget): Promise<O
     if (t.run) throw new UserError(`--run ${t.stack}=${t.run}: ${reason}`, 1);
     return { notFound: { stack: t.stack, reason } };
   }
-  const chosen = async (run: any, newerWithoutPlan: number): Promise<Outcome> => {
+  const chosen = async (run: JsonApiResource, newerWithoutPlan: number): Promise<Outcome> => {
     const json = await api.planJson(run.id);
     if ('none' in json) return none(`run ${run.id} has a plan, but ${json.none}`, run.id);
     const ref: RunRef = { id: run.id, url: runUrl(run.id), destroy: run.attributes?.['is-destroy'] === true, newerWithoutPlan };
@@ -234,11 +235,12 @@ async function reviewTarget(api: TfcApi, o: TfcOptions, t: TfcTarget): Promise<O
 
   if (t.run) {
     const doc = await api.document(`/runs/${t.run}?include=plan`, `run ${t.run}`);
-    if (!doc?.data) throw new UserError(`--run ${t.stack}=${t.run}: run ${t.run} not found on ${o.hostname} (or the token from ${o.token.source} may not read it)`, 1);
-    const owner = doc.data.relationships?.workspace?.data?.id;
+    const run = one(doc?.data);
+    if (!doc || !run) throw new UserError(`--run ${t.stack}=${t.run}: run ${t.run} not found on ${o.hostname} (or the token from ${o.token.source} may not read it)`, 1);
+    const owner = run.relationships?.workspace?.data?.id;
     if (owner && owner !== workspace.id) throw new UserError(`--run ${t.stack}=${t.run}: that run belongs to another workspace (${owner}), not ${t.workspace} (${workspace.id}); give the run of ${t.stack}'s own workspace`);
-    const v = verdict(doc.data, await planOf(api, doc.data, doc.included));
-    if ('review' in v) return chosen(doc.data, 0);
+    const v = verdict(run, await planOf(api, run, doc.included));
+    if ('review' in v) return chosen(run, 0);
     return none(`run ${t.run} has no plan to review${'stop' in v ? `: ${v.stop}` : ` (${v.skip})`}`, t.run);
   }
 
@@ -247,10 +249,10 @@ async function reviewTarget(api: TfcApi, o: TfcOptions, t: TfcTarget): Promise<O
   let seen = 0;
   for (let page: number | undefined = 1; page && seen < MAX_RUNS; ) {
     const doc = await api.document(`/workspaces/${workspace.id}/runs?filter%5Boperation%5D=${OPERATIONS}&include=plan&page%5Bsize%5D=${size}&page%5Bnumber%5D=${page}`, `the runs of workspace ${t.workspace}`);
-    const runs: any[] = doc?.data ?? [];
+    const runs = list(doc?.data) as JsonApiResource[];
     for (const run of runs) {
       if (seen++ >= MAX_RUNS) break;
-      const v = verdict(run, await planOf(api, run, doc.included));
+      const v = verdict(run, await planOf(api, run, doc?.included));
       if ('review' in v) return chosen(run, skipped.length);
       if ('stop' in v) return none(`the latest run, ${run.id}, has no plan to review: ${v.stop}${skipped.length ? ` (and ${skipped.length} newer ended before planning)` : ''}`, run.id);
       skipped = [...skipped, { id: run.id, why: v.skip }];
@@ -261,6 +263,9 @@ async function reviewTarget(api: TfcApi, o: TfcOptions, t: TfcTarget): Promise<O
   if (!seen) return none(`workspace ${t.workspace} has no run yet: plan the stack (terraform -chdir=cdktf.out/stacks/${t.stack} plan) first`);
   return none(`none of the newest ${seen} runs of ${t.workspace} has a plan (${[...new Set(skipped.map((s) => s.why))].join(', ')}); plan the stack again`);
 }
+
+/** The one resource of a document that holds one. */
+const one = (data: JsonApiDocument['data']): JsonApiResource | undefined => (Array.isArray(data) ? data[0] : data);
 
 /** `page[number]` of a JSON:API `links.next` URL. */
 function pageOf(link: unknown): number | undefined {

@@ -50,8 +50,8 @@ describe('lustreform review', () => {
   });
 
   test('nested replace paths are named in full', () => {
-    expect(becauseText(replacedBecause({ change: { actions: ['delete', 'create'], replace_paths: [['rule', 0, 'lifecycle', 0, 'delete_after'], ['name']] } }))).toBe('replaced because `rule[0].lifecycle[0].delete_after` and `name` change');
-    expect(replacedBecause({ change: { actions: ['update'] } })).toBeUndefined();
+    expect(becauseText(replacedBecause({ address: 'a.b', type: 'a', change: { actions: ['delete', 'create'], replace_paths: [['rule', 0, 'lifecycle', 0, 'delete_after'], ['name']] } }))).toBe('replaced because `rule[0].lifecycle[0].delete_after` and `name` change');
+    expect(replacedBecause({ address: 'a.b', type: 'a', change: { actions: ['update'] } })).toBeUndefined();
   });
 
   test('a plan file not named after a stack is an error that names the expected form', async () => {
