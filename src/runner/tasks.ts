@@ -101,8 +101,8 @@ async function runOn(kind: TaskKind, live: LiveFileSystem, opts: TaskRunOptions,
   opts.journal.set(key, run);
   const outcomes: TaskOutcome[] = [];
   for (const record of run.tasks) {
-    // A task the journal knows is looked up; otherwise created (the token makes that idempotent).
-    let task = record.taskId ? (await describe(opts.clients(live), [record.taskId]))[0] : undefined;
+    // A task the journal knows is looked up (with the other file systems' lookups: 50 ids a call); otherwise created (the token makes that idempotent).
+    let task = record.taskId ? await watch.lookup(opts.clients(live), record.taskId) : undefined;
     task ??= await startOrFind(kind, live, record, opts);
     if (!task) {
       outcomes.push(pending(kind, live, record));
@@ -184,6 +184,7 @@ interface Waiter extends Watched {
 export class TaskWatch {
   private readonly open = new Map<string, Waiter>();
   private polling = false;
+  private lookups = new Map<SiteClients, { taskId: string; resolve: (task: DataRepositoryTask | undefined) => void; reject: (err: unknown) => void }[]>();
 
   constructor(private readonly opts: Pick<TaskRunOptions, 'deadline' | 'clock' | 'onChange'>) {}
 
@@ -193,6 +194,33 @@ export class TaskWatch {
       this.open.set(taskId, { clients, taskId, make, resolve, reject });
       if (!this.polling) void this.poll();
     });
+  }
+
+  /**
+   * A task looked up once (a resumed run's journaled task): the lookups asked for together, by
+   * every file system resuming at once, share DescribeDataRepositoryTasks calls of 50 ids per site.
+   */
+  lookup(clients: SiteClients, taskId: string): Promise<DataRepositoryTask | undefined> {
+    return new Promise((resolve, reject) => {
+      const first = this.lookups.size === 0;
+      this.lookups.set(clients, [...(this.lookups.get(clients) ?? []), { taskId, resolve, reject }]);
+      if (first) setImmediate(() => void this.flushLookups());
+    });
+  }
+
+  private async flushLookups(): Promise<void> {
+    const asked = this.lookups;
+    this.lookups = new Map();
+    for (const [clients, ws] of asked) {
+      for (const batch of chunk(ws, 50)) {
+        try {
+          const found = await describe(clients, batch.map((w) => w.taskId));
+          for (const w of batch) w.resolve(found.find((t) => t.TaskId === w.taskId));
+        } catch (err) {
+          for (const w of batch) w.reject(err);
+        }
+      }
+    }
   }
 
   private async poll(): Promise<void> {

@@ -195,6 +195,30 @@ describe('at fleet scale', () => {
   });
 });
 
+describe('at fleet scale, resumed', () => {
+  test('a rerun resuming 120 journaled tasks looks them up 50 ids a call, not one call per file system', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { generateBlueprint } = require('../../bench/generate');
+    const draft = generateBlueprint({ sites: 1, fsPerSite: 120, edgesPerSite: 0 });
+    for (const fs of Object.values<{ repositories: { preload?: string }[] }>(draft.fileSystems)) fs.repositories[0].preload = 'metadata';
+    Object.keys(draft.fileSystems).forEach((key, i) => {
+      const id = `fs-${String(i).padStart(17, '0')}`;
+      aws.addFileSystem(id, { 'lustreform:blueprint': 'bench', 'lustreform:site': 's0', 'lustreform:filesystem': key });
+      aws.addAssociation(id, '/in', `s3://bench-s0-b0/fs${i}/in/`, 'AVAILABLE', 0, { AutoImportPolicy: { Events: ['NEW', 'CHANGED', 'DELETED'] } });
+    });
+    aws.taskSteps = 1000; // the tasks keep running: the rerun resumes them all
+    const { file, journal } = writeDraft(draft);
+    expect((await run('import', '-b', file, '--journal', journal)).code).toBe(0);
+    expect(aws.count('CreateDataRepositoryTask')).toBe(120);
+    const before = aws.calls.length;
+    const r = await run('import', '-b', file, '--journal', journal, '--format', 'json');
+    expect(r.code).toBe(0);
+    const lookups = aws.calls.slice(before).filter((c) => c.op === 'DescribeDataRepositoryTasks').map((c) => c.input.TaskIds.length);
+    expect(lookups).toEqual([50, 50, 20]);
+    expect(aws.count('CreateDataRepositoryTask')).toBe(120); // resumed, none started twice
+  });
+});
+
 describe('AWS failures', () => {
   test('an AWS error is one line and exit 1, never a stack or "internal error"', async () => {
     applyQuickstart(aws);
