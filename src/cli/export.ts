@@ -14,13 +14,13 @@ export function registerExport(program: Command, io: Io, done: (code: number) =>
     const model = loadModel(flags.blueprint, io);
     if (!model) return done(2);
     const p = progress(io, flags.format);
-    const { runExport } = await import('../runner/export');
+    const { describeAutoExport, runExport } = await import('../runner/export');
     const result = await runExport(model, await operationOptions(model, flags, p));
     p.done();
     if (flags.format === 'json') io.out(JSON.stringify(result, null, 2));
     else {
       for (const t of result.tasks) io.out(describeTask(t));
-      for (const a of result.autoExport) io.out(`${a.fileSystem} auto-export ${a.settled ? 'settled' : `still queued (oldest ${a.oldestSeconds}s)`}`);
+      for (const a of result.autoExport) io.out(describeAutoExport(a));
       for (const problem of result.problems) io.err(`problem: ${problem}`);
     }
     done(result.ok ? 0 : 1);

@@ -10,17 +10,40 @@ import { discoverSites, settleAssociations, type LiveFileSystem } from './discov
 import type { OperationOptions } from './operation';
 import { runTasks, type TaskOutcome } from './tasks';
 import { Backoff } from './time';
-
-/** FSx's metric of the auto-export queue: the age in seconds of its oldest change, 0 or no data when empty. */
-export const AUTO_EXPORT_METRIC = 'AgeOfOldestQueuedMessage';
+import { dimensionsOf, FSX_PERIOD_SECONDS, FSX_QUEUE_AGE } from '../aws/metrics';
 
 export type ExportOptions = OperationOptions;
+
+/**
+ * What CloudWatch says of a file system's auto-export queue (AgeOfOldestQueuedMessage, Publisher
+ * AutoExport). No datapoint is never read as 0: `zero` is FSx saying the queue is empty; `silent`
+ * is no datapoint at all while this command watched for SILENCE_TRUSTED_MS (FSx publishes the age
+ * every minute while changes are queued, so a queue with changes is not silent that long);
+ * `queued` is a change waiting; `unknown` is silence watched too briefly to trust (rerun with --wait).
+ */
+export type AutoExportState =
+  | { fileSystem: string; settled: true; evidence: 'zero' | 'silent' }
+  | { fileSystem: string; settled: false; evidence: 'queued'; oldestSeconds: number }
+  | { fileSystem: string; settled: false; evidence: 'unknown'; silentSeconds: number };
+
+/** How far back each reading looks for the newest datapoint. */
+export const QUEUE_LOOKBACK_MS = 15 * 60_000;
+/** How long the queue age must go unpublished, watched by the command, before silence counts as an empty queue: a few publishing intervals plus CloudWatch's ingestion delay. */
+export const SILENCE_TRUSTED_MS = 5 * 60_000;
 
 export interface ExportResult {
   ok: boolean;
   tasks: TaskOutcome[];
-  autoExport: { fileSystem: string; settled: boolean; oldestSeconds?: number }[];
+  autoExport: AutoExportState[];
   problems: string[];
+}
+
+/** In words, for the command's output and problems. */
+export function describeAutoExport(a: AutoExportState): string {
+  if (a.settled && a.evidence === 'zero') return `${a.fileSystem} auto-export settled (FSx reports an empty queue)`;
+  if (a.settled) return `${a.fileSystem} auto-export settled (no queue age published for ${SILENCE_TRUSTED_MS / 60_000} minutes of watching: nothing queued)`;
+  if (a.evidence === 'queued') return `${a.fileSystem} auto-export still queued (oldest change ${a.oldestSeconds}s old)`;
+  return `${a.fileSystem} auto-export unknown: CloudWatch has no queue age for it, watched ${a.silentSeconds}s (silence counts as empty only after ${SILENCE_TRUSTED_MS / 60_000} minutes)`;
 }
 
 const writes = (r: { repository: { purpose: string } }) => r.repository.purpose !== 'input';
@@ -43,8 +66,8 @@ export async function runExport(model: Blueprint, opts: ExportOptions): Promise<
       ready.push(live);
       if (live.repositories.some((r) => writes(r) && r.repository.autoExport.length > 0)) {
         const state = await waitForAutoExport(d.clients, live, opts);
-        autoExport.push({ fileSystem: live.fs.key, ...state });
-        if (!state.settled) problems.push(`${live.fs.key}: auto-export still has changes ${state.oldestSeconds}s old queued${opts.wait ? ' at the timeout' : ''}; rerun with --wait before tearing down`);
+        autoExport.push(state);
+        if (!state.settled) problems.push(`${describeAutoExport(state)}${opts.wait ? ' at the timeout' : ''}; rerun with --wait${opts.wait ? ' and a longer --timeout' : ''} before tearing down`);
       }
     }
   }
@@ -56,25 +79,30 @@ export async function runExport(model: Blueprint, opts: ExportOptions): Promise<
   return { ok: problems.length === 0, tasks, autoExport, problems };
 }
 
-async function oldestQueued(clients: SiteClients, live: LiveFileSystem): Promise<number> {
-  const now = Date.now();
+/** The newest AgeOfOldestQueuedMessage (Publisher AutoExport) of the last QUEUE_LOOKBACK_MS, or undefined when CloudWatch has none. */
+async function queueAge(clients: SiteClients, live: LiveFileSystem, now: number): Promise<number | undefined> {
   const r = await clients.cloudwatch.send(
     new GetMetricDataCommand({
-      StartTime: new Date(now - 900_000),
+      StartTime: new Date(now - QUEUE_LOOKBACK_MS),
       EndTime: new Date(now),
-      MetricDataQueries: [{ Id: 'age', MetricStat: { Metric: { Namespace: 'AWS/FSx', MetricName: AUTO_EXPORT_METRIC, Dimensions: [{ Name: 'FileSystemId', Value: live.id }] }, Period: 60, Stat: 'Maximum' } }],
+      MetricDataQueries: [{ Id: 'age', MetricStat: { Metric: { Namespace: FSX_QUEUE_AGE.namespace, MetricName: FSX_QUEUE_AGE.name, Dimensions: dimensionsOf(FSX_QUEUE_AGE, { FileSystemId: live.id, Publisher: 'AutoExport' }) }, Period: FSX_PERIOD_SECONDS, Stat: FSX_QUEUE_AGE.statistic } }],
     }),
   );
-  return r.MetricDataResults?.[0]?.Values?.[0] ?? 0;
+  return r.MetricDataResults?.[0]?.Values?.[0];
 }
 
-async function waitForAutoExport(clients: SiteClients, live: LiveFileSystem, opts: ExportOptions): Promise<{ settled: boolean; oldestSeconds?: number }> {
+async function waitForAutoExport(clients: SiteClients, live: LiveFileSystem, opts: ExportOptions): Promise<AutoExportState> {
+  const fileSystem = live.fs.key;
+  const started = opts.clock.now();
   const backoff = new Backoff(opts.clock, opts.deadline);
   for (;;) {
-    const age = await oldestQueued(clients, live);
-    if (age === 0) return { settled: true };
-    if (!opts.wait) return { settled: false, oldestSeconds: age };
-    opts.say(`${live.fs.key}: auto-export queue not empty (oldest change ${age}s); waiting`);
-    if (!(await backoff.wait())) return { settled: false, oldestSeconds: age };
+    const age = await queueAge(clients, live, opts.clock.now());
+    const silent = opts.clock.now() - started;
+    if (age === 0) return { fileSystem, settled: true, evidence: 'zero' };
+    if (age === undefined && silent >= SILENCE_TRUSTED_MS) return { fileSystem, settled: true, evidence: 'silent' };
+    const state: AutoExportState = age === undefined ? { fileSystem, settled: false, evidence: 'unknown', silentSeconds: Math.round(silent / 1000) } : { fileSystem, settled: false, evidence: 'queued', oldestSeconds: age };
+    if (!opts.wait) return state;
+    opts.say(`${describeAutoExport(state)}; waiting`);
+    if (!(await backoff.wait())) return state;
   }
 }

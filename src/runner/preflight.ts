@@ -11,6 +11,7 @@ import type { LiveFileSystem } from './discover';
 import { decide } from '../functions/archive-restore/decide';
 import { pool } from './pool';
 import { restoreTime } from '../aws/s3';
+import { dimensionsOf, FSX_FREE_CAPACITY, FSX_PERIOD_SECONDS } from '../aws/metrics';
 
 /** Room kept free on top of the data: 10%. */
 export const HEADROOM = 0.1;
@@ -44,15 +45,16 @@ export async function listPrefix(s3: SiteClients['s3'], bucket: Bucket, prefix: 
 }
 
 /**
- * Free bytes of a file system: the newest FreeDataStorageCapacity from CloudWatch, or the whole
- * capacity when the metric has no data yet (a file system that was just created is empty).
+ * Free bytes of a file system: the newest FreeDataStorageCapacity `Sum` (all storage targets;
+ * `Minimum` would be the fullest target's alone), or the whole capacity when the metric has no
+ * data yet (a file system that was just created is empty).
  */
 export async function freeBytes(cloudwatch: SiteClients['cloudwatch'], live: LiveFileSystem, now = new Date()): Promise<{ bytes: number; source: 'cloudwatch' | 'capacity' }> {
   const r = await cloudwatch.send(
     new GetMetricDataCommand({
       StartTime: new Date(now.getTime() - 3600_000),
       EndTime: now,
-      MetricDataQueries: [{ Id: 'free', MetricStat: { Metric: { Namespace: 'AWS/FSx', MetricName: 'FreeDataStorageCapacity', Dimensions: [{ Name: 'FileSystemId', Value: live.id }] }, Period: 300, Stat: 'Minimum' } }],
+      MetricDataQueries: [{ Id: 'free', MetricStat: { Metric: { Namespace: FSX_FREE_CAPACITY.namespace, MetricName: FSX_FREE_CAPACITY.name, Dimensions: dimensionsOf(FSX_FREE_CAPACITY, { FileSystemId: live.id }) }, Period: FSX_PERIOD_SECONDS, Stat: FSX_FREE_CAPACITY.statistic } }],
     }),
   );
   const values = r.MetricDataResults?.[0]?.Values ?? [];

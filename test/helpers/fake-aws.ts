@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeCloudWatch } from './fake-cloudwatch';
 import { FakeS3 } from './fake-s3';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -27,7 +28,8 @@ export class FakeAws {
   associations: (any & { creatingFor?: number })[] = [];
   tasks: FakeTask[] = [];
   jobs: any[] = [];
-  metrics: Record<string, number[]> = {};
+  /** CloudWatch metrics and alarms, matched as CloudWatch matches them (exact dimension sets). */
+  readonly cloudwatch = new FakeCloudWatch();
   /** AWS Backup recovery points by vault name. */
   recoveryPoints: Record<string, { RecoveryPointArn: string; CreationDate: number; Status: string; ResourceType: string }[]> = {};
   /** Describe calls before a task goes PENDING -> EXECUTING -> SUCCEEDED (each step). */
@@ -116,11 +118,8 @@ export class FakeAws {
     if (this.throttleEvery && n % this.throttleEvery === 0) return this.reply(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' }, version);
     if (this.errorEvery && n % this.errorEvery === 0) return this.reply(res, 500, { __type: 'InternalServerError', message: 'boom' }, version);
     if (service === 'cloudwatch') {
-      const q = input.MetricDataQueries?.[0];
-      const name = q?.MetricStat?.Metric?.MetricName;
-      const id = q?.MetricStat?.Metric?.Dimensions?.[0]?.Value;
-      const values = this.metrics[`${name}/${id}`] ?? [];
-      return this.reply(res, 200, { MetricDataResults: [{ Id: q?.Id, Values: values, Timestamps: values.map(() => Date.now() / 1000), StatusCode: 'Complete' }] }, version);
+      const answer = op === 'GetMetricData' ? this.cloudwatch.getMetricData(input) : op === 'DescribeAlarms' ? this.cloudwatch.describeAlarms(input) : { status: 400, body: { __type: 'InvalidAction', message: `the fake does not answer ${op}` } };
+      return this.reply(res, answer.status, answer.body, version);
     }
     const out = this.fsx(op, input);
     if ('__type' in out) return this.reply(res, 400, out, version);

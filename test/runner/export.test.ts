@@ -25,24 +25,58 @@ describe('lustreform export', () => {
     expect(r.out).toMatch(/main\/work export task-\d+ SUCCEEDED/);
   });
 
-  test('auto-export repositories are not exported twice: --wait waits for the auto-export queue to empty', async () => {
+  const FS = 'fs-0123456789abcdef0';
+  /** The queue age as FSx publishes it: per FileSystemId + Publisher only. */
+  const queueAge = (seconds: number, minutesAgo = 0) => aws.cloudwatch.put('AWS/FSx', 'AgeOfOldestQueuedMessage', { FileSystemId: FS, Publisher: 'AutoExport' }, seconds, Date.now() - minutesAgo * 60_000);
+
+  test('auto-export repositories are not exported twice: --wait waits until FSx reports the queue empty', async () => {
     applyQuickstart(aws);
-    aws.metrics['AgeOfOldestQueuedMessage/fs-0123456789abcdef0'] = [42];
-    setTimeout(() => (aws.metrics['AgeOfOldestQueuedMessage/fs-0123456789abcdef0'] = [0]), 100);
+    queueAge(42, 2);
+    setTimeout(() => queueAge(0), 100); // a later minute: the queue drained
     const { file, journal } = writeDraft(quickstart());
     const r = await run('export', '-b', file, '--wait', '--journal', journal, '--format', 'json');
     expect(r.code).toBe(0);
     expect(aws.count('CreateDataRepositoryTask')).toBe(0);
-    expect(JSON.parse(r.out).autoExport).toEqual([{ fileSystem: 'work', settled: true }]);
+    expect(JSON.parse(r.out).autoExport).toEqual([{ fileSystem: 'work', settled: true, evidence: 'zero' }]);
+    // Asked with the dimensions FSx publishes it with; a FileSystemId-only query would see nothing.
+    const q = aws.calls.find((c) => c.op === 'GetMetricData')!.input.MetricDataQueries[0].MetricStat;
+    expect(q.Metric.Dimensions).toEqual([{ Name: 'FileSystemId', Value: FS }, { Name: 'Publisher', Value: 'AutoExport' }]);
+    expect(q.Stat).toBe('Maximum');
   });
 
-  test('without --wait, a non-empty auto-export queue fails the flush check', async () => {
+  test('a queued change is seen (never the "no datapoints means 0" misreading): without --wait the flush check fails', async () => {
     applyQuickstart(aws);
-    aws.metrics['AgeOfOldestQueuedMessage/fs-0123456789abcdef0'] = [42];
+    queueAge(42);
+    aws.cloudwatch.put('AWS/FSx', 'AgeOfOldestQueuedMessage', { FileSystemId: FS }, 0); // a decoy under the wrong dimension set
     const { file, journal } = writeDraft(quickstart());
     const r = await run('export', '-b', file, '--journal', journal);
     expect(r.code).toBe(1);
-    expect(r.err).toContain('auto-export still has changes 42s old queued');
+    expect(r.out).toContain('work auto-export still queued (oldest change 42s old)');
+    expect(r.err).toContain('rerun with --wait before tearing down');
+  });
+
+  test('no datapoint at all is unknown, not empty: exit 1, saying how long it watched', async () => {
+    applyQuickstart(aws);
+    const { file, journal } = writeDraft(quickstart());
+    const r = await run('export', '-b', file, '--wait', '--timeout', '1s', '--journal', journal, '--format', 'json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out).autoExport).toEqual([{ fileSystem: 'work', settled: false, evidence: 'unknown', silentSeconds: expect.any(Number) }]);
+    expect(JSON.parse(r.out).problems[0]).toMatch(/CloudWatch has no queue age for it, watched \d+s \(silence counts as empty only after 5 minutes\) at the timeout/);
+  });
+
+  test('silence watched for 5 minutes counts as an empty queue, and says so', async () => {
+    applyQuickstart(aws);
+    const model = validateDraft(quickstart()).model!;
+    const { runExport } = await import('../../src/runner/export');
+    const { clientsFor } = await import('../../src/runner/aws');
+    const { Journal } = await import('../../src/runner/journal');
+    let now = Date.now();
+    const clock = { now: () => now, sleep: async (ms: number) => void (now += ms), pollMs: 30_000, maxPollMs: 60_000 };
+    const said: string[] = [];
+    const result = await runExport(model, { wait: true, deadline: now + 3600_000, journal: Journal.open(writeDraft(quickstart()).journal, 'quickstart'), clock, clientsFor: (site) => clientsFor(model, site), say: (l) => said.push(l) });
+    expect(result.autoExport).toEqual([{ fileSystem: 'work', settled: true, evidence: 'silent' }]);
+    expect(aws.count('GetMetricData')).toBeGreaterThanOrEqual(5);
+    expect(said[0]).toContain('work auto-export unknown');
   });
 });
 

@@ -128,14 +128,28 @@ describe('lustreform import', () => {
       expect(aws.tasks).toHaveLength(0);
     });
 
-    test('uses CloudWatch free capacity when it has data', async () => {
+    /** Free space as FSx publishes it: one sample per storage target, per FileSystemId. */
+    const freePerTarget = (...gib: number[]) => aws.cloudwatch.put('AWS/FSx', 'FreeDataStorageCapacity', { FileSystemId: 'fs-0123456789abcdef0' }, gib.map((g) => g * GIB));
+
+    test('uses CloudWatch free capacity when it has data: the Sum over the storage targets', async () => {
       applyQuickstart(aws);
-      aws.metrics['FreeDataStorageCapacity/fs-0123456789abcdef0'] = [100 * GIB];
+      freePerTarget(10, 45, 45);
       aws.s3.put('quickstart-input-eu-central-1', 'a.nc', { size: 95 * GIB });
       const { file, journal } = writeDraft(contentDraft());
       const r = await run('import', '-b', file, '--journal', journal);
       expect(r.code).toBe(1);
       expect(r.err).toContain('only 100.0 GiB are free (CloudWatch FreeDataStorageCapacity)');
+    });
+
+    test('data that fits the whole file system imports, even when one storage target is nearly full (Minimum would refuse)', async () => {
+      applyQuickstart(aws);
+      freePerTarget(10, 45, 45);
+      aws.s3.put('quickstart-input-eu-central-1', 'a.nc', { size: 80 * GIB });
+      const { file, journal } = writeDraft(contentDraft());
+      const r = await run('import', '-b', file, '--journal', journal);
+      expect(r.err).not.toContain('refusing');
+      expect(r.code).toBe(0);
+      expect(aws.calls.find((c) => c.op === 'GetMetricData')!.input.MetricDataQueries[0].MetricStat).toMatchObject({ Stat: 'Sum', Period: 60 });
     });
 
     test('counts archived objects, and --restore-archived restores them first at a bounded rate', async () => {

@@ -20,7 +20,8 @@ function applyMultiSite(a: FakeAws, { versioned = true, replicating = true } = {
   for (const b of ['acme-climate-input-dr', 'acme-climate-output-dr']) a.s3.buckets.set(b, { versioning: versioned ? 'Enabled' : 'Suspended' });
   a.s3.buckets.set('acme-climate-input', { versioning: 'Enabled', replication: replicating ? [{ id: 'to-input-dr', destination: 'arn:aws:s3:::acme-climate-input-dr', status: 'Enabled' }] : undefined });
   a.s3.buckets.set('acme-climate-output', { versioning: 'Enabled', replication: [{ id: 'to-output-dr', destination: 'arn:aws:s3:::acme-climate-output-dr', status: 'Enabled' }] });
-  a.metrics['FreeDataStorageCapacity/fs-0aaaaaaaaaaaaaaaa'] = [1200 * 1024 ** 3];
+  // Free space per storage target: 50% of the file system in all, one target nearly full (a Minimum would read 4%).
+  a.cloudwatch.put('AWS/FSx', 'FreeDataStorageCapacity', { FileSystemId: 'fs-0aaaaaaaaaaaaaaaa' }, [100 * 1024 ** 3, 1100 * 1024 ** 3]);
   a.recoveryPoints['climate-recovery'] = [{ RecoveryPointArn: 'arn:aws:fsx:eu-west-1:222222222222:backup/backup-0123456789abcdef0', CreationDate: Date.now() / 1000 - 6 * 3600, Status: 'COMPLETED', ResourceType: 'FSx' }];
 }
 
