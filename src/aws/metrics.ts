@@ -6,6 +6,7 @@
  * metrics" and the enriched-metrics table). Sources per metric below; long form in
  * ../shared/aws-facts.md ("Monitoring and account limits").
  */
+import { expectedIntervalHours } from './cron';
 
 export interface MetricFact {
   namespace: string;
@@ -58,6 +59,13 @@ export const S3_BYTES_PENDING: MetricFact = { namespace: 'AWS/S3', name: 'BytesP
  */
 export const BACKUP_JOBS_COMPLETED: MetricFact = { namespace: 'AWS/Backup', name: 'NumberOfBackupJobsCompleted', dimensions: ['BackupVaultName'], statistic: 'Sum' };
 export const BACKUP_JOBS_FAILED: MetricFact = { namespace: 'AWS/Backup', name: 'NumberOfBackupJobsFailed', dimensions: ['BackupVaultName'], statistic: 'Sum' };
+
+/** CloudWatch alarms may look back at most 7 days with periods of an hour or more, 1 day with shorter ones (PutMetricAlarm, Period). */
+export const MAX_ALARM_WINDOW_HOURS = 168;
+/** lustreform's allowance for a backup job to finish after its start window before a missing completion alarms. */
+export const BACKUP_MARGIN_HOURS = 12;
+/** The hours a "no backup completed" alarm looks back: the schedule's interval, its start window and the margin. */
+export const missedBackupWindowHours = (schedule: string, startWindowMinutes: number): number => Math.ceil(expectedIntervalHours(schedule) + startWindowMinutes / 60 + BACKUP_MARGIN_HOURS);
 
 /** Function errors per minute (Lambda Developer Guide, "Working with Lambda function metrics"); only published when invoked. */
 export const LAMBDA_ERRORS: MetricFact = { namespace: 'AWS/Lambda', name: 'Errors', dimensions: ['FunctionName'], statistic: 'Sum' };

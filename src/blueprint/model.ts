@@ -155,6 +155,15 @@ export interface Recovery extends Located {
   kmsKeyArn?: string;
 }
 
+/** What every site watches (`monitoring:`): on by default. */
+export interface Monitoring {
+  enabled: boolean;
+  notify: string[];
+  freeCapacityPercent: number;
+  exportBacklogMinutes: number;
+  replicationLatencyMinutes: number;
+}
+
 export interface StateConfig {
   backend: 'local' | 's3' | 'cloud';
   organization?: string;
@@ -183,6 +192,7 @@ export interface Blueprint {
   backupPlans: Map<string, BackupPlan>;
   archiveRestore: ArchiveRestore[];
   recovery: Recovery[];
+  monitoring: Monitoring;
   /** Warnings a reviewer accepted: listed by validate, not counted. */
   acknowledge: Acknowledgement[];
   unresolved: UnresolvedReference[];

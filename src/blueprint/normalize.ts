@@ -195,6 +195,7 @@ export function buildModel(file: string, data: Raw.LoadedBlueprint): Blueprint {
     backupPlans,
     archiveRestore,
     recovery,
+    monitoring: data.monitoring,
     acknowledge: (data.acknowledge ?? []).map((a, i) => ({ path: ['acknowledge', i], id: a.id, findingPath: a.path, reason: a.reason })),
     unresolved,
   };

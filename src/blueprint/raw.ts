@@ -81,6 +81,7 @@ export interface LoadedBlueprint {
    * Automatic restore of archived S3 objects that a file system tries to read.
    */
   archiveRestore?: ArchiveRestore[];
+  monitoring: Monitoring;
   /**
    * Disaster recovery: file systems rebuilt at another site from the replicas of their buckets (or, when they read no bucket, from AWS Backup copies there).
    */
@@ -530,6 +531,31 @@ export interface ArchiveRestore {
    * E-mail addresses told when restores start and complete (SNS).
    */
   notify?: string[];
+}
+/**
+ * Alarms, an alarm topic per site and a dashboard per site, on by default: free capacity and export backlog of every file system, data repository errors in its FSx log, failed and late replication per rule, failed and missed backups, archive-restore errors. Each alarm lives in the stack of what it watches and notifies the site's alarm topic <blueprint>-<site>-alarms.
+ */
+export interface Monitoring {
+  /**
+   * false: no alarms, topics or dashboards.
+   */
+  enabled: boolean;
+  /**
+   * E-mail addresses subscribed to every site's alarm topic (each must confirm AWS's e-mail).
+   */
+  notify: string[];
+  /**
+   * Alarm when a file system's free storage (all storage targets) falls below this share of its capacity.
+   */
+  freeCapacityPercent: number;
+  /**
+   * Alarm when the oldest change queued for auto-export is older than this.
+   */
+  exportBacklogMinutes: number;
+  /**
+   * Alarm when a replication rule lags longer than this (Replication Time Control promises 15).
+   */
+  replicationLatencyMinutes: number;
 }
 export interface Recovery {
   /**

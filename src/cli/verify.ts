@@ -25,7 +25,7 @@ export function registerVerify(program: Command, io: Io, done: (code: number) =>
       const checks = await verify(model, {
         site: flags.site,
         recoveryOnly: flags.recovery,
-        clientsFor: (site) => clientsFor(model, site),
+        clientsFor: (site, region) => clientsFor(model, site, region),
         releasedUnder: mount
           ? (live) => countReleased(lfs, live.fs.repositories.filter((r) => r.preload === 'content').map((r) => r.fileSystemPath.replace(/^\/+/, '')))
           : undefined,

@@ -48,6 +48,7 @@ const SECTIONS: [string, Node][] = [
   ['backupPlans.<key>.copyTo[]', defs.backupPlan.properties.copyTo.items],
   ['backupPlans.<key>.vaultLock', defs.backupPlan.properties.vaultLock],
   ['archiveRestore[]', defs.archiveRestore],
+  ['monitoring', defs.monitoring],
   ['recovery[]', defs.recovery],
   ['acknowledge[]', defs.acknowledgement],
 ];

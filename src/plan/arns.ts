@@ -15,6 +15,11 @@ export const AMBIENT_ACCOUNT = '<ambient-account>';
 /** The account id of a site: the blueprint's, else AMBIENT_ACCOUNT. */
 export const accountOf = (site: Site): string => site.account?.id ?? AMBIENT_ACCOUNT;
 
+/** Stands for a file system's id in alarm dimensions and dashboards: known only in its own stack, which puts it in. */
+export const fileSystemIdOf = (key: string): string => `<file-system-id:${key}>`;
+/** The file system key of a fileSystemIdOf marker in a text, and where. */
+export const FILE_SYSTEM_ID_MARKER = /<file-system-id:([^>]+)>/g;
+
 /** `text` with the ambient account replaced by `accountId`. */
 export const withAccount = (text: string, accountId: string): string => text.split(AMBIENT_ACCOUNT).join(accountId);
 

@@ -6,6 +6,7 @@
  */
 import { isLinked, isScratch, type Blueprint, type Bucket, type FileSystem, type Repository, type Site } from '../blueprint/model';
 import { s3Uri } from '../blueprint/topology';
+import { fileSystemAlarms, repositoryEventsMetric } from './monitoring';
 import type { RecoveryCopy } from './recovery';
 import type { FileSystemPlan, RepositoryPlan } from './types';
 
@@ -66,8 +67,16 @@ export function fileSystemPlan(m: Blueprint, fs: FileSystem, id: string, backupI
     // A persistent file system that can be backed up leaves a final backup when destroyed.
     skipFinalBackup: persistent && !isLinked(fs) ? false : undefined,
     repositories: fs.repositories.map(repository),
+    alarms: fileSystemAlarms(m, fs),
+    repositoryEvents:
+      m.monitoring.enabled && fs.logging.level !== 'DISABLED'
+        ? { name: repositoryEventsMetric(m, fs).name, logGroupName: fsxLogGroupName(m, fs), pattern: '', namespace: repositoryEventsMetric(m, fs).namespace, metricName: repositoryEventsMetric(m, fs).name }
+        : undefined,
   };
 }
+
+/** The file systems of `site` and the recovery copies deployed there (their models), at the site. */
+export const fileSystemsAt = (m: Blueprint, site: Site, recoveries: RecoveryCopy[]): FileSystem[] => [...[...m.fileSystems.values()].filter((fs) => fs.site === site), ...recoveries.filter((c) => c.fileSystem.site === site).map((c) => c.fileSystem)];
 
 /** The file systems of `site` and the recovery copies deployed there, with the sites whose storage their repositories read. */
 export function lustreAt(m: Blueprint, site: Site, recoveries: RecoveryCopy[]): { fileSystems: FileSystemPlan[]; reads: Site[] } {

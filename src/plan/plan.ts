@@ -8,13 +8,15 @@
  * are computed (src/plan/arns.ts), so every stack plans alone and the DAG has no cycle.
  */
 import type { Blueprint, Site } from '../blueprint/model';
-import { lustreAt } from './lustre';
+import { directionsFrom } from '../blueprint/topology';
+import { fileSystemsAt, lustreAt } from './lustre';
+import { alarmTopics, dashboard } from './monitoring';
 import { protectionAt } from './protection';
 import { deployedRecoveries } from './recovery';
-import { replicationAt } from './replication';
+import { replicationAt, ruleId } from './replication';
 import { stackName, topologicalOrder } from './stacks';
-import { storageAt } from './storage';
-import { LAYERS, type BackendPlan, type Layer, type Plan, type PlanOptions, type ProviderPlan, type StackPlan } from './types';
+import { hasVault, replicatingBuckets, storageAt } from './storage';
+import { LAYERS, type AlarmPlan, type BackendPlan, type Layer, type Plan, type PlanOptions, type ProviderPlan, type StackPlan } from './types';
 
 /** The tags every resource carries, through the provider's default_tags (blueprint-spec.md). */
 export function siteTags(m: Blueprint, site: Site): Record<string, string> {
@@ -52,15 +54,21 @@ export function planBlueprint(m: Blueprint, options: PlanOptions = {}): Plan {
     planned.push({ stack, after: new Set(after.map(([s, l]) => stackName(m, s, l))) });
   };
   for (const site of m.sites.values()) {
-    const storage = storageAt(m, site);
-    if (storage) add(site, 'storage', storage, []);
     const replication = replicationAt(m, site);
-    if (replication.configurations.length) add(site, 'replication', { configurations: replication.configurations }, replication.waitsFor.map((s) => [s, 'storage']));
     const lustre = lustreAt(m, site, recoveries);
-    if (lustre.fileSystems.length) add(site, 'lustre', { fileSystems: lustre.fileSystems }, [[site, 'storage'], ...lustre.reads.map((s): [Site, Layer] => [s, 'storage'])]);
     const protection = protectionAt(m, site);
+    const storage = storageAt(m, site);
+    const runs = storage || replication.configurations.length || lustre.fileSystems.length || protection.backupPlans.length || protection.archiveRestore.length;
+    const board = dashboard(m, site, { fileSystems: fileSystemsAt(m, site, recoveries), rules: replicatingBuckets(m, site).flatMap((b) => directionsFrom(m, b).map((d) => ({ d, ruleId: ruleId(d) }))), vault: hasVault(m, site) });
+    const topics = runs ? alarmTopics(m, site, [site.region]) : [];
+    if (storage || topics.length) add(site, 'storage', { buckets: [], replicationRoles: [], ...storage, alarmTopics: topics, dashboard: lustre.fileSystems.length ? undefined : board, otherRegions: [] }, []);
+    if (replication.configurations.length) {
+      const regions = otherRegions(alarmsOf(replication.configurations));
+      add(site, 'replication', { configurations: replication.configurations, alarmTopics: alarmTopics(m, site, regions), otherRegions: regions }, replication.waitsFor.map((s) => [s, 'storage']));
+    }
+    if (lustre.fileSystems.length) add(site, 'lustre', { fileSystems: lustre.fileSystems, dashboard: board, otherRegions: [] }, [[site, 'storage'], ...lustre.reads.map((s): [Site, Layer] => [s, 'storage'])]);
     if (protection.backupPlans.length || protection.archiveRestore.length) {
-      add(site, 'protection', { backupPlans: protection.backupPlans, archiveRestore: protection.archiveRestore }, [[site, 'storage'], ...protection.waitsFor]);
+      add(site, 'protection', { backupPlans: protection.backupPlans, archiveRestore: protection.archiveRestore, backupEvents: protection.backupEvents, otherRegions: [] }, [[site, 'storage'], ...protection.waitsFor]);
     }
   }
   const names = new Set(planned.map((p) => p.stack.name));
@@ -68,8 +76,20 @@ export function planBlueprint(m: Blueprint, options: PlanOptions = {}): Plan {
   return { blueprint: m.name, activation: options.activation, stacks: topologicalOrder(planned.map((p) => p.stack)), recoveries };
 }
 
+/** The regions other than the site's that these alarms or topics live in (each gets an aliased provider). */
+const otherRegions = (items: { region?: string }[]): string[] => [...new Set(items.flatMap((x) => (x.region ? [x.region] : [])))].sort();
+const alarmsOf = (items: { alarms: AlarmPlan[] }[]): AlarmPlan[] => items.flatMap((x) => x.alarms);
+
 /** The planned stacks of one layer. */
 export const stacksOf = <L extends Layer>(plan: Plan, layer: L): Extract<StackPlan, { layer: L }>[] => plan.stacks.filter((s): s is Extract<StackPlan, { layer: L }> => s.layer === layer);
+
+/** Every alarm the plan deploys, with the site whose topic it notifies and the region it lives in. */
+export function plannedAlarms(plan: Plan): { site: Site; region: string; alarm: AlarmPlan }[] {
+  return plan.stacks.flatMap((s) => {
+    const items = s.layer === 'lustre' ? s.fileSystems : s.layer === 'replication' ? s.configurations : s.layer === 'protection' ? [...s.backupPlans, ...s.archiveRestore] : [];
+    return alarmsOf(items).map((alarm) => ({ site: s.site, region: alarm.region ?? s.site.region, alarm }));
+  });
+}
 
 /** Every stack name the blueprint could have (any layer at any site, cold standbys included). */
 export const possibleStacks = (m: Blueprint): string[] => [...m.sites.values()].flatMap((site) => LAYERS.map((layer) => stackName(m, site, layer)));

@@ -9,7 +9,8 @@ import { partitionOf } from '../aws/regions';
 import { schemaDefault } from '../blueprint/schema';
 import { accountOf, objectsArn, roleName, shortHash, vaultArn, vaultName } from './arns';
 import { operationalBucket } from './operational';
-import type { ArchiveRestorePlan, BackupPlanPlan, Layer } from './types';
+import { backupEventRules, backupPlanAlarms, restoreAlarms } from './monitoring';
+import type { ArchiveRestorePlan, BackupEventRulePlan, BackupPlanPlan, Layer } from './types';
 
 /** How long the archive-restore trail's own log objects are kept. */
 export const TRAIL_LOG_EXPIRATION_DAYS = 30;
@@ -101,6 +102,10 @@ export function archiveRestorePlan(m: Blueprint, entry: ArchiveRestore): Archive
     days: entry.days,
     notify: entry.notify,
     trail: { name, arn: trailArn, logBucket },
+    deadLetterQueue: `${name}-dlq`,
+    recheckQueue: `${name}-recheck`,
+    notifyTopic: `${name}-notify`,
+    alarms: restoreAlarms(m, bucket.site, key, name, `${name}-dlq`),
   };
 }
 
@@ -139,14 +144,16 @@ export function backupPlanPlan(m: Blueprint, plan: BackupPlan): BackupPlanPlan {
         { key: 'aws:ResourceTag/lustreform:filesystem', value: fs.key },
       ],
     })),
+    alarms: backupPlanAlarms(m, plan),
   };
 }
 
 /** The backup plans run at `site` and the archive restores deployed there, and what backup plans wait for (the file systems, the vaults copies go to). */
-export function protectionAt(m: Blueprint, site: Site): { backupPlans: BackupPlanPlan[]; archiveRestore: ArchiveRestorePlan[]; waitsFor: [Site, Layer][] } {
+export function protectionAt(m: Blueprint, site: Site): { backupPlans: BackupPlanPlan[]; archiveRestore: ArchiveRestorePlan[]; backupEvents: BackupEventRulePlan[]; waitsFor: [Site, Layer][] } {
   const plans = plansAt(m, site);
   return {
     backupPlans: plans.map((p) => backupPlanPlan(m, p)),
+    backupEvents: plans.length ? backupEventRules(m, site) : [],
     archiveRestore: archiveRestoreEntries(m)
       .filter((e) => e.bucket.site === site)
       .map((e) => archiveRestorePlan(m, e)),

@@ -7,16 +7,20 @@
 import { sameAccount, type Blueprint, type Bucket, type Site } from '../blueprint/model';
 import { directionsFrom, type ReplicationDirection } from '../blueprint/topology';
 import { bucketArn, roleArn } from './arns';
+import { replicationAlarms } from './monitoring';
 import { replicatingBuckets } from './storage';
 import type { ReplicationConfigurationPlan, ReplicationRulePlan } from './types';
 
+/** A rule's id, which its replication metrics carry as RuleId. */
+export const ruleId = (d: ReplicationDirection): string => `to-${d.destination.key}`;
+
 const keyArn = (b: Bucket) => (b.encryption.kind === 'kms-key' ? b.encryption.keyArn : undefined);
 
-function rule({ edge, source, destination }: ReplicationDirection, priority: number): ReplicationRulePlan {
+function rule(m: Blueprint, { edge, source, destination }: ReplicationDirection, priority: number): ReplicationRulePlan {
   const crossAccount = !sameAccount(source.site, destination.site);
   const replicaKey = keyArn(destination);
   return {
-    id: `to-${destination.key}`,
+    id: ruleId({ edge, source, destination }),
     destinationKey: destination.key,
     priority,
     prefix: edge.prefix,
@@ -30,6 +34,7 @@ function rule({ edge, source, destination }: ReplicationDirection, priority: num
       // SSE-KMS objects replicate only with the destination's key named (in its region).
       replicaKmsKeyId: keyArn(source) && replicaKey ? replicaKey : undefined,
       replicationTime: edge.replicationTime,
+      metrics: edge.replicationTime || m.monitoring.enabled,
     },
   };
 }
@@ -42,7 +47,8 @@ export function replicationAt(m: Blueprint, site: Site): { configurations: Repli
       sourceKey: source.key,
       bucketName: source.name,
       roleArn: roleArn(m, source.site, 'repl', source.key),
-      rules: directionsFrom(m, source).map((d, i) => rule(d, i + 1)),
+      rules: directionsFrom(m, source).map((d, i) => rule(m, d, i + 1)),
+      alarms: directionsFrom(m, source).flatMap((d) => replicationAlarms(m, d, ruleId(d))),
     })),
     waitsFor: sources.flatMap((source) => [source.site, ...directionsFrom(m, source).map((d) => d.destination.site)]),
   };

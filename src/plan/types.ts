@@ -94,6 +94,8 @@ export interface ReplicationRulePlan {
     replicaKmsKeyId?: string;
     /** Replication Time Control with its metrics (15 minutes). */
     replicationTime: boolean;
+    /** Replication metrics (CloudWatch), also without RTC: what the rule's alarms watch. */
+    metrics: boolean;
   };
 }
 
@@ -103,6 +105,75 @@ export interface ReplicationConfigurationPlan {
   bucketName: string;
   roleArn: string;
   rules: ReplicationRulePlan[];
+  alarms: AlarmPlan[];
+}
+
+export type AlarmKind = 'free-capacity' | 'export-backlog' | 'repository-errors' | 'replication-failed' | 'replication-latency' | 'backup-missed' | 'restore-errors' | 'restore-dead-letters';
+
+/** A CloudWatch alarm on one metric, with exactly the dimension set its service publishes, notifying an alarm topic. */
+export interface AlarmPlan {
+  /** `<blueprint>-<site>-<subject>-<kind>`: `verify` reads a site's alarms by the prefix. */
+  name: string;
+  /** Its resource name in the stack. */
+  key: string;
+  kind: AlarmKind;
+  description: string;
+  namespace: string;
+  metricName: string;
+  /** Dimension values; a file system's id is the marker of src/plan/arns.ts' fileSystemIdOf. */
+  dimensions: Record<string, string>;
+  statistic: string;
+  periodSeconds: number;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+  comparison: 'GreaterThanThreshold' | 'LessThanThreshold';
+  threshold: number;
+  treatMissingData: 'missing' | 'ignore' | 'breaching' | 'notBreaching';
+  /** The region it lives in when that is not its stack's (the metric is published there). */
+  region?: string;
+  topicArn: string;
+}
+
+/** A site's alarm topic: in its storage stack, and in its replication stack one per other region its latency alarms live in. */
+export interface AlarmTopicPlan {
+  key: string;
+  name: string;
+  arn: string;
+  /** When not the site's region. */
+  region?: string;
+  notify: string[];
+  statements: Statement[];
+}
+
+/** An EventBridge rule sending AWS Backup failure events to the site's alarm topic. */
+export interface BackupEventRulePlan {
+  key: string;
+  name: string;
+  description: string;
+  pattern: Record<string, unknown>;
+  topicArn: string;
+}
+
+/** A metric widget: CloudWatch dashboard body lines `[namespace, metric, dimension, value, ..., { stat, label, region? }]`. */
+export interface DashboardWidget {
+  title: string;
+  region: string;
+  period: number;
+  metrics: (string | { stat: string; label: string; region?: string })[][];
+}
+
+export interface DashboardPlan {
+  name: string;
+  widgets: DashboardWidget[];
+}
+
+/** Counts a file system's FSx data repository events (its log group) into a metric its alarm watches. */
+export interface LogMetricFilterPlan {
+  name: string;
+  logGroupName: string;
+  pattern: string;
+  namespace: string;
+  metricName: string;
 }
 
 export interface RepositoryPlan {
@@ -147,6 +218,9 @@ export interface FileSystemPlan {
   automaticBackups?: { retentionDays: number; dailyAt?: string; copyTagsToBackups?: boolean };
   skipFinalBackup?: boolean;
   repositories: RepositoryPlan[];
+  alarms: AlarmPlan[];
+  /** With logging and monitoring on: the filter feeding the repository-errors alarm. */
+  repositoryEvents?: LogMetricFilterPlan;
 }
 
 export interface BackupPlanPlan {
@@ -161,6 +235,7 @@ export interface BackupPlanPlan {
   recoveryPointTags: Record<string, string>;
   role: { name: string; description: string; managedPolicies: { name: string; arn: string }[] };
   selections: { fileSystemKey: string; name: string; resources: string[]; tags: { key: string; value: string }[] }[];
+  alarms: AlarmPlan[];
 }
 
 export interface ArchiveRestorePlan {
@@ -181,6 +256,11 @@ export interface ArchiveRestorePlan {
   days: number;
   notify: string[];
   trail: { name: string; arn: string; logBucket: BucketPlan };
+  /** Names of its queues and topic. */
+  deadLetterQueue: string;
+  recheckQueue: string;
+  notifyTopic: string;
+  alarms: AlarmPlan[];
 }
 
 interface StackBase {
@@ -190,6 +270,8 @@ interface StackBase {
   dependsOn: string[];
   provider: ProviderPlan;
   backend: BackendPlan;
+  /** Regions other than the site's that some of its resources live in (an aliased provider each). */
+  otherRegions: string[];
 }
 
 export interface StorageStackPlan extends StackBase {
@@ -198,22 +280,30 @@ export interface StorageStackPlan extends StackBase {
   replicationRoles: ReplicationRolePlan[];
   vault?: VaultPlan;
   batchReplication?: BatchReplicationPlan;
+  alarmTopics: AlarmTopicPlan[];
+  /** The site's dashboard, here when the site runs no file system. */
+  dashboard?: DashboardPlan;
 }
 
 export interface ReplicationStackPlan extends StackBase {
   layer: 'replication';
   configurations: ReplicationConfigurationPlan[];
+  /** Alarm topics in the other regions the rules' latency alarms live in (the destinations'). */
+  alarmTopics: AlarmTopicPlan[];
 }
 
 export interface LustreStackPlan extends StackBase {
   layer: 'lustre';
   fileSystems: FileSystemPlan[];
+  /** The site's dashboard: here, where the file systems' ids are known. */
+  dashboard?: DashboardPlan;
 }
 
 export interface ProtectionStackPlan extends StackBase {
   layer: 'protection';
   backupPlans: BackupPlanPlan[];
   archiveRestore: ArchiveRestorePlan[];
+  backupEvents: BackupEventRulePlan[];
 }
 
 export type StackPlan = StorageStackPlan | ReplicationStackPlan | LustreStackPlan | ProtectionStackPlan;

@@ -2,7 +2,8 @@
  * `lustreform summary`: the topology as a reviewer reads it, from the model alone (no synth).
  */
 import type { Blueprint, Bucket, FileSystem } from '../blueprint/model';
-import { planBlueprint, stacksOf } from '../plan/plan';
+import { planBlueprint, plannedAlarms, stacksOf } from '../plan/plan';
+import type { Plan } from '../plan/types';
 import { PRICING } from '../aws/pricing';
 import { restoreTime } from '../aws/s3';
 import { s3Uri } from '../blueprint/topology';
@@ -40,6 +41,8 @@ export interface Summary {
   /** The archive restores deployed: the blueprint's, and those lustreform adds for archived replicas at recovery sites. */
   archiveRestore: { bucket: string; site: string; prefix: string; tier: string; days: number; notify: string[] }[];
   recovery: { fileSystem: string; from: string; to: string; standby: string }[];
+  /** What is watched, per site: its alarm topics, its alarms by kind (what each watches), its dashboard. */
+  monitoring: { enabled: boolean; notify: string[]; sites: { site: string; topics: string[]; alarms: { kind: string; watches: string[] }[]; dashboard: string | null }[] };
   pricing: { date: string; region: string; sources: string[] };
 }
 
@@ -85,8 +88,23 @@ export function summarize(m: Blueprint): Summary {
     },
     archiveRestore: stacksOf(plan, 'protection').flatMap((s) => s.archiveRestore.map((a) => ({ bucket: a.bucketKey, site: s.site.key, prefix: a.prefix, tier: a.tier, days: a.days, notify: a.notify }))),
     recovery: m.recovery.map((r) => ({ fileSystem: r.fileSystem.key, from: r.fileSystem.site.key, to: r.site.key, standby: r.standby })),
+    monitoring: watched(m, plan),
     pricing: { date: PRICING.date, region: PRICING.region, sources: PRICING.sources },
   };
+}
+
+function watched(m: Blueprint, plan: Plan): Summary['monitoring'] {
+  const alarms = plannedAlarms(plan);
+  const sites = [...m.sites.values()].flatMap((site) => {
+    const mine = alarms.filter((a) => a.site === site);
+    const topics = plan.stacks.flatMap((s) => (s.site === site && (s.layer === 'storage' || s.layer === 'replication') ? s.alarmTopics.map((t) => t.name) : []));
+    const board = plan.stacks.flatMap((s) => (s.site === site && (s.layer === 'storage' || s.layer === 'lustre') && s.dashboard ? [s.dashboard.name] : []))[0];
+    const events = stacksOf(plan, 'protection').filter((s) => s.site === site).flatMap((s) => s.backupEvents.map((e) => e.description.replace(/ \(lustreform\)$/, '')));
+    const kinds = [...new Set(mine.map((a) => a.alarm.kind))];
+    const alarmRows = [...kinds.map((kind) => ({ kind, watches: mine.filter((a) => a.alarm.kind === kind).map((a) => a.alarm.description.replace(/ \(lustreform [^)]*\)$/, '')) })), ...(events.length ? [{ kind: 'backup-failed (events)', watches: events }] : [])];
+    return topics.length ? [{ site: site.key, topics, alarms: alarmRows, dashboard: board ?? null }] : [];
+  });
+  return { enabled: m.monitoring.enabled, notify: m.monitoring.notify, sites };
 }
 
 /** Mermaid: sites as subgraphs holding their buckets and file systems; replication and repository edges. */
@@ -141,6 +159,13 @@ export function summaryMarkdown(m: Blueprint): string {
     '',
     '### Recovery',
     table(['file system', 'from', 'to', 'standby'], s.recovery.map((r) => [r.fileSystem, r.from, r.to, r.standby])),
+    '',
+    '### Monitoring',
+    s.monitoring.enabled
+      ? `Alarms notify each site's alarm topic${s.monitoring.notify.length ? `, to which ${s.monitoring.notify.join(', ')} ${s.monitoring.notify.length === 1 ? 'is' : 'are'} subscribed` : ' (no e-mail subscribed: set monitoring.notify)'}.`
+      : 'Off (`monitoring: { enabled: false }`): no alarms, topics or dashboards.',
+    '',
+    table(['site', 'alarm topic', 'alarm', 'watches', 'dashboard'], s.monitoring.sites.flatMap((x) => (x.alarms.length ? x.alarms : [{ kind: '-', watches: [] }]).map((a) => [x.site, x.topics.join(', '), a.kind, a.watches.join('<br>') || '-', x.dashboard ?? '-']))),
     '',
   ].join('\n');
 }

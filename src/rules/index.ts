@@ -3,6 +3,7 @@ import { backupRules } from './backup';
 import { bucketRules } from './buckets';
 import { fsxRules } from './fsx';
 import { kmsRules } from './kms';
+import { monitoringRules } from './monitoring';
 import { recoveryRules } from './recovery';
 import { referenceRules } from './references';
 import { replicationRules } from './replication';
@@ -32,4 +33,5 @@ export const RULES: readonly Rule[] = [
   ...backupRules,
   ...archiveRules,
   ...recoveryRules,
+  ...monitoringRules,
 ];

@@ -29,11 +29,12 @@ export const maxAttempts = (): number => Number(process.env.LUSTREFORM_MAX_ATTEM
 
 const cache = new Map<string, SiteClients>();
 
-export function clientsFor(model: Blueprint, site: Site): SiteClients {
-  const cacheKey = `${model.name}/${site.key}`;
+/** The clients of a site's account in its region, or in `region` (a resource of the site that lives elsewhere). */
+export function clientsFor(model: Blueprint, site: Site, region = site.region): SiteClients {
+  const cacheKey = `${model.name}/${site.key}/${region}`;
   const cached = cache.get(cacheKey);
   if (cached) return cached;
-  const common = clientConfig(model, site.region, site.account?.assumeRole);
+  const common = clientConfig(model, region, site.account?.assumeRole);
   let account: Promise<string> | undefined;
   const clients: SiteClients = {
     site,

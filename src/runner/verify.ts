@@ -13,13 +13,17 @@ import { HEADROOM, freeBytes } from './preflight';
 import { expectedIntervalHours } from '../aws/cron';
 import { replicaAt, s3Uri } from '../blueprint/topology';
 import { COPY_LAG_HOURS } from '../plan/recovery';
+import { alarmPrefix } from '../plan/monitoring';
+import { planBlueprint, plannedAlarms } from '../plan/plan';
+import { paginateDescribeAlarms, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { Check } from './checks';
 
 export type { Check, Verdict } from './checks';
 
 export interface VerifyOptions {
   site?: string;
-  clientsFor: (site: Site) => SiteClients;
+  /** The clients of a site's account, in its region or in `region`. */
+  clientsFor: (site: Site, region?: string) => SiteClients;
   /** On a Lustre client: counts files still `released` under the content repositories. */
   releasedUnder?: (live: LiveFileSystem) => Promise<number>;
   /** Only the recovery checks (`verify --recovery`). */
@@ -62,7 +66,34 @@ export async function verify(model: Blueprint, opts: VerifyOptions): Promise<Che
       }
     }
   }
+  if (!opts.recoveryOnly) checks.push(...(await verifyAlarms(model, opts)));
   checks.push(...(await verifyRecovery(model, opts)));
+  return checks;
+}
+
+/**
+ * The alarms the plan deploys, read live (DescribeAlarms by each site's alarm-name prefix, in
+ * every region its alarms live in): one in ALARM is a failure, named with CloudWatch's reason; a
+ * planned alarm not found means its stack is not applied.
+ */
+export async function verifyAlarms(model: Blueprint, opts: Pick<VerifyOptions, 'site' | 'clientsFor'>): Promise<Check[]> {
+  const checks: Check[] = [];
+  const groups = new Map<string, { site: Site; region: string; names: Set<string> }>();
+  for (const { site, region, alarm } of plannedAlarms(planBlueprint(model))) {
+    if (opts.site && site.key !== opts.site) continue;
+    const key = `${site.key} ${region}`;
+    if (!groups.has(key)) groups.set(key, { site, region, names: new Set() });
+    groups.get(key)!.names.add(alarm.name);
+  }
+  for (const { site, region, names } of groups.values()) {
+    const alarms: MetricAlarm[] = [];
+    for await (const page of paginateDescribeAlarms({ client: opts.clientsFor(site, region).cloudwatch }, { AlarmNamePrefix: alarmPrefix(model, site) })) alarms.push(...(page.MetricAlarms ?? []));
+    const found = alarms.filter((a) => a.AlarmName && names.has(a.AlarmName));
+    for (const a of found.filter((x) => x.StateValue === 'ALARM')) checks.push({ check: 'alarm not in ALARM', subject: `${site.key} ${a.AlarmName}`, result: 'fail', detail: a.StateReason ?? 'in ALARM' });
+    const missing = [...names].filter((n) => !found.some((a) => a.AlarmName === n));
+    if (missing.length) checks.push({ check: 'alarms deployed', subject: `${site.key} (${region})`, result: 'fail', detail: `${missing.length} planned alarm${missing.length === 1 ? '' : 's'} not found (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''}): apply the site's stacks` });
+    else if (!found.some((x) => x.StateValue === 'ALARM')) checks.push({ check: 'alarms not in ALARM', subject: `${site.key} (${region})`, result: 'ok', detail: `${found.length} alarms, none in ALARM` });
+  }
   return checks;
 }
 

@@ -11,6 +11,7 @@ import { BatchReplicationAccess } from './batch-replication';
 import { FileSystemBackupPlan, SiteBackupVault } from './backup';
 import { LustreFileSystem } from './lustre';
 import { BucketReplication, ReplicationRole } from './replication';
+import { AlarmTopic, renderBackupEvents, renderDashboard, withFileSystemIds } from './monitoring';
 import { SiteStack } from './site-stack';
 
 export interface BuildOptions {
@@ -64,16 +65,24 @@ function buildStack(app: App, plan: StackPlan): SiteStack {
       }
       if (plan.vault) new SiteBackupVault(stack, 'backup-vault', { vault: stack.resolve(plan.vault) });
       if (plan.batchReplication) new BatchReplicationAccess(stack, 'batch-replication', { access: stack.resolve(plan.batchReplication) });
+      for (const t of plan.alarmTopics) new AlarmTopic(stack, `alarm-topic-${t.key}`, { topic: stack.resolve(t) });
+      if (plan.dashboard) renderDashboard(stack, stack.resolve(plan.dashboard));
       break;
     case 'replication':
+      for (const t of plan.alarmTopics) new AlarmTopic(stack, `alarm-topic-${t.key}`, { topic: stack.resolve(t) });
       for (const c of plan.configurations) new BucketReplication(stack, `replication-${c.sourceKey}`, { configuration: stack.resolve(c) });
       break;
     case 'lustre':
-      for (const fs of plan.fileSystems) new LustreFileSystem(stack, fs.id, { fileSystem: stack.resolve(fs) });
+      {
+        const ids: Record<string, string> = {};
+        for (const fs of plan.fileSystems) ids[fs.key] = new LustreFileSystem(stack, fs.id, { fileSystem: stack.resolve(fs) }).fileSystem.id;
+        if (plan.dashboard) renderDashboard(stack, withFileSystemIds(stack.resolve(plan.dashboard), ids));
+      }
       break;
     case 'protection':
       for (const p of plan.backupPlans) new FileSystemBackupPlan(stack, `backup-plan-${p.key}`, { plan: stack.resolve(p) });
       for (const r of plan.archiveRestore) new ArchiveRestoreAutomation(stack, `archive-restore-${r.key}`, { restore: stack.resolve(r) });
+      renderBackupEvents(stack, stack.resolve(plan.backupEvents));
       break;
   }
   for (const dep of plan.dependsOn) {

@@ -18,6 +18,7 @@ import { Construct } from 'constructs';
 import type { ArchiveRestorePlan } from '../plan/types';
 import { LustreformBucket } from './bucket';
 import { bundleFunction } from './bundle';
+import { renderAlarms } from './monitoring';
 import { trustPolicy } from './policy';
 
 /** Function settings that are not in the blueprint (yet): fixed, documented defaults. */
@@ -83,14 +84,14 @@ export class ArchiveRestoreAutomation extends Construct {
     trail.overrideLogicalId(lid('trail'));
 
     // Queues: a dead-letter queue for failed invocations, and with notify the re-check delay queue.
-    const dlq = new SqsQueue(this, 'dlq', { name: `${name}-dlq`, sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 });
+    const dlq = new SqsQueue(this, 'dlq', { name: entry.deadLetterQueue, sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 });
     dlq.overrideLogicalId(lid('dlq'));
     const notify = entry.notify.length > 0;
-    const topic = notify ? new SnsTopic(this, 'topic', { name: `${name}-notify`, kmsMasterKeyId: 'alias/aws/sns' }) : undefined;
+    const topic = notify ? new SnsTopic(this, 'topic', { name: entry.notifyTopic, kmsMasterKeyId: 'alias/aws/sns' }) : undefined;
     topic?.overrideLogicalId(lid('topic'));
     const recheck = notify
       ? new SqsQueue(this, 'recheck', {
-          name: `${name}-recheck`,
+          name: entry.recheckQueue,
           sqsManagedSseEnabled: true,
           visibilityTimeoutSeconds: RESTORE_FUNCTION.timeoutSeconds * 6,
           // jsonencode, not a JSON string around a token: cdktf writes such strings into HCL unescaped.
@@ -159,6 +160,8 @@ export class ArchiveRestoreAutomation extends Construct {
     });
     dlqPolicy.overrideLogicalId(lid('dlq'));
     new SqsQueuePolicy(this, 'dlq-policy', { queueUrl: dlq.url, policy: dlqPolicy.json }).overrideLogicalId(lid('dlq'));
+
+    renderAlarms(this, entry.alarms, [fn, dlq]);
 
     if (topic && recheck) {
       new LambdaEventSourceMapping(this, 'recheck-source', { eventSourceArn: recheck.arn, functionName: fn.arn, batchSize: 10 }).overrideLogicalId(lid('recheck'));

@@ -8,6 +8,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import type { BackupPlanPlan, VaultPlan } from '../plan/types';
+import { renderAlarms } from './monitoring';
 import { policyJson, trustPolicy } from './policy';
 
 export interface SiteBackupVaultProps {
@@ -87,5 +88,6 @@ export class FileSystemBackupPlan extends Construct {
         condition: [{ stringEquals: s.tags }],
       }).overrideLogicalId(`${p.key}_${s.fileSystemKey}`);
     }
+    renderAlarms(this, p.alarms);
   }
 }

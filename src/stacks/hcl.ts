@@ -1,8 +1,8 @@
 /**
  * HCL as `terraform fmt` writes it. cdktf 0.21 writes HCL unindented, with every reference inside
  * a string ("${aws_x.y.id}") and `depends_on` entries quoted (deprecated since Terraform 0.12, a
- * warning on every one). `terraformStyle` writes attribute values that are one interpolation as
- * bare expressions (what `terraform fmt` does) and `depends_on` entries as references; hclwrite's
+ * warning on every one). `terraformStyle` writes attribute and map values that are one interpolation as
+ * bare expressions (what `terraform fmt` does), `depends_on` entries and `provider = "aws.alias"` as references; hclwrite's
  * own formatter (`@cdktf/hcl-tools`, the one cdktf's CLI uses) then indents and aligns.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -67,7 +67,9 @@ export function terraformStyle(hcl: string): string {
       const here = stack[stack.length - 1];
       let out = line;
       const attribute = /^([A-Za-z_][\w-]*)(\s*=\s*)(".*")$/.exec(text);
-      if (here === 'block' && attribute) {
+      if (here === 'block' && attribute?.[1] === 'provider' && /^"[a-z][\w-]*\.[A-Za-z_][\w-]*"$/.test(attribute[3])) {
+        out = `${attribute[1]}${attribute[2]}${attribute[3].slice(1, -1)}`; // an aliased provider is a reference too
+      } else if ((here === 'block' || here === 'object') && attribute) {
         const expr = singleInterpolation(attribute[3]);
         if (expr !== undefined && !expr.includes('\n')) out = `${attribute[1]}${attribute[2]}${expr}`;
       } else if (here === 'depends_on') {

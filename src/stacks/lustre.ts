@@ -8,6 +8,7 @@ import { TerraformOutput, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { FileSystemPlan } from '../plan/types';
 import { LUSTRE_PORTS } from '../aws/fsx';
+import { renderAlarms, renderLogMetricFilter, withFileSystemIds } from './monitoring';
 
 /** DRA operations run one at a time per file system and can queue: give them this long. */
 export const DRA_TIMEOUT = '30m';
@@ -108,6 +109,9 @@ export class LustreFileSystem extends Construct {
       dra.overrideLogicalId(`${key}_${r.name}`);
       previous = dra;
     });
+
+    renderAlarms(this, withFileSystemIds(fs.alarms, { [key]: this.fileSystem.id }));
+    if (fs.repositoryEvents && logs) renderLogMetricFilter(this, key, fs.repositoryEvents, logs);
 
     const output = (name: string, value: string, description: string) => new TerraformOutput(this, name, { value, description }).overrideLogicalId(`${key}_${name.replace(/-/g, '_')}`);
     output('id', this.fileSystem.id, `file system ${key}: id`);

@@ -1,16 +1,18 @@
 /**
- * IAM policy documents from the plan's statements. A document without Terraform references is a
+ * IAM policy documents (and other JSON documents) from the plan. A document without Terraform references is a
  * JSON string; one that holds a reference (an account id read from the caller identity) is
  * rendered through `jsonencode`, because cdktf writes a JSON string around a reference into HCL unescaped.
  */
 import { Fn, Token } from 'cdktf';
 import type { Statement } from '../plan/types';
 
-export function policyJson(statements: readonly Statement[]): string {
-  const document = { Version: '2012-10-17', Statement: statements };
+/** A JSON document as Terraform should receive it: a string, or `jsonencode` when it holds a reference. */
+export function jsonDocument(document: object): string {
   const text = JSON.stringify(document);
   return Token.isUnresolved(text) ? Fn.jsonencode(document) : text;
 }
+
+export const policyJson = (statements: readonly Statement[]): string => jsonDocument({ Version: '2012-10-17', Statement: statements });
 
 /** A trust policy that lets `services` assume the role. */
 export const trustPolicy = (...services: string[]): string =>

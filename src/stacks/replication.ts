@@ -3,6 +3,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { S3BucketReplicationConfigurationA, type S3BucketReplicationConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
 import { Construct } from 'constructs';
 import type { ReplicationConfigurationPlan, ReplicationRolePlan, ReplicationRulePlan } from '../plan/types';
+import { renderAlarms } from './monitoring';
 import { policyJson, trustPolicy } from './policy';
 
 export interface ReplicationRoleProps {
@@ -39,6 +40,7 @@ export class BucketReplication extends Construct {
     super(scope, id);
     const c = props.configuration;
     new S3BucketReplicationConfigurationA(this, 'configuration', { bucket: c.bucketName, role: c.roleArn, rule: c.rules.map(replicationRule) }).overrideLogicalId(c.sourceKey);
+    renderAlarms(this, c.alarms);
   }
 }
 
@@ -64,7 +66,8 @@ function replicationRule(r: ReplicationRulePlan): S3BucketReplicationConfigurati
       accessControlTranslation: d.account ? { owner: 'Destination' } : undefined,
       encryptionConfiguration: d.replicaKmsKeyId ? { replicaKmsKeyId: d.replicaKmsKeyId } : undefined,
       replicationTime: d.replicationTime ? { status: 'Enabled', time: { minutes: 15 } } : undefined,
-      metrics: d.replicationTime ? { status: 'Enabled', eventThreshold: { minutes: 15 } } : undefined,
+      // Metrics without RTC take no event threshold: S3 refuses one (InvalidArgument) unless ReplicationTime is on.
+      metrics: d.replicationTime ? { status: 'Enabled', eventThreshold: { minutes: 15 } } : d.metrics ? { status: 'Enabled' } : undefined,
     },
   };
 }

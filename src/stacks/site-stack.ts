@@ -2,10 +2,11 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { App, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from 'cdktf';
 import { StackSynthesizer } from 'cdktf/lib/synthesize/synthesizer';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import type { Site } from '../blueprint/model';
 import { AMBIENT_ACCOUNT } from '../plan/arns';
 import type { StackPlan } from '../plan/types';
+import { replaceIn } from './markers';
 
 /**
  * One stack: one site (account + region) and one layer, as planned. It owns its AWS provider,
@@ -15,13 +16,18 @@ import type { StackPlan } from '../plan/types';
 export class SiteStack extends TerraformStack {
   readonly site: Site;
   private callerIdentity?: DataAwsCallerIdentity;
+  private readonly regional = new Map<string, AwsProvider>();
 
   constructor(scope: Construct, readonly plan: StackPlan) {
     super(scope, plan.name);
     // cdktf 0.21's stacks read HCL output from SYNTH_HCL_OUTPUT only, not from the App's hclOutput.
     if (App.isApp(scope) && scope.hclOutput) this.synthesizer = new StackSynthesizer(this, false, true);
     this.site = plan.site;
-    new AwsProvider(this, 'aws', { region: plan.provider.region, allowedAccountIds: plan.provider.allowedAccountIds, assumeRole: plan.provider.assumeRole && [plan.provider.assumeRole], defaultTags: [{ tags: plan.provider.tags }] });
+    const settings = { allowedAccountIds: plan.provider.allowedAccountIds, assumeRole: plan.provider.assumeRole && [plan.provider.assumeRole], defaultTags: [{ tags: plan.provider.tags }] };
+    new AwsProvider(this, 'aws', { region: plan.provider.region, ...settings });
+    // Resources that must live in another region (a metric published there) use an aliased provider
+    // (AWS provider 5's way, which provider 6 keeps, and which the machines' provider 5 mirror validates).
+    for (const region of plan.otherRegions) this.regional.set(region, new AwsProvider(this, `aws-${region}`, { alias: region.replace(/-/g, '_'), region, ...settings }));
     const backend = plan.backend;
     if (backend.kind === 's3') {
       new S3Backend(this, { bucket: backend.bucket, region: backend.region, key: backend.key, encrypt: true });
@@ -39,12 +45,25 @@ export class SiteStack extends TerraformStack {
    * caller identity, read from its credentials rather than from another stack.
    */
   resolve<T>(value: T): T {
-    if (Array.isArray(value)) return value.map((v) => this.resolve(v)) as T;
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.resolve(v)])) as T;
-    if (typeof value === 'string' && value.includes(AMBIENT_ACCOUNT)) {
+    return replaceIn(value, (text) => {
+      if (!text.includes(AMBIENT_ACCOUNT)) return text;
       this.callerIdentity ??= new DataAwsCallerIdentity(this, 'current');
-      return value.split(AMBIENT_ACCOUNT).join(this.callerIdentity.accountId) as T;
-    }
-    return value;
+      return text.split(AMBIENT_ACCOUNT).join(this.callerIdentity.accountId);
+    });
+  }
+
+  /** The provider for resources in `region`: the stack's own, or the aliased one the plan asked for. */
+  providerIn(region: string | undefined): AwsProvider | undefined {
+    if (!region || region === this.plan.provider.region) return undefined;
+    const found = this.regional.get(region);
+    if (!found) throw new Error(`${this.plan.name} plans no provider for ${region}`);
+    return found;
+  }
+
+  /** The stack that `scope` is in. */
+  static ofScope(scope: IConstruct): SiteStack {
+    const stack = TerraformStack.of(scope);
+    if (!(stack instanceof SiteStack)) throw new Error(`${scope.node.path} is not in a lustreform stack`);
+    return stack;
   }
 }

@@ -22,6 +22,9 @@ export interface FakeTask {
  * associations, task lifecycles, throttling, 500s and DataRepositoryTaskExecuting, so the real SDK
  * (serialization, retries) runs.
  */
+/** The region a request is signed for (SigV4 credential scope). */
+export const regionOf = (req: IncomingMessage): string => /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1] ?? 'us-east-1';
+
 export class FakeAws {
   readonly s3 = new FakeS3();
   fileSystems: any[] = [];
@@ -118,7 +121,7 @@ export class FakeAws {
     if (this.throttleEvery && n % this.throttleEvery === 0) return this.reply(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' }, version);
     if (this.errorEvery && n % this.errorEvery === 0) return this.reply(res, 500, { __type: 'InternalServerError', message: 'boom' }, version);
     if (service === 'cloudwatch') {
-      const answer = op === 'GetMetricData' ? this.cloudwatch.getMetricData(input) : op === 'DescribeAlarms' ? this.cloudwatch.describeAlarms(input) : { status: 400, body: { __type: 'InvalidAction', message: `the fake does not answer ${op}` } };
+      const answer = op === 'GetMetricData' ? this.cloudwatch.getMetricData(input) : op === 'DescribeAlarms' ? this.cloudwatch.describeAlarms(input, regionOf(req)) : { status: 400, body: { __type: 'InvalidAction', message: `the fake does not answer ${op}` } };
       return this.reply(res, answer.status, answer.body, version);
     }
     const out = this.fsx(op, input);

@@ -13,6 +13,8 @@
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export interface FakeAlarm {
+  /** The region it lives in: DescribeAlarms answers only the alarms of the region it is asked in. */
+  region: string;
   AlarmName: string;
   StateValue: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
   StateReason?: string;
@@ -73,12 +75,12 @@ export class FakeCloudWatch {
     return { status: 200, body: { MetricDataResults: results, Messages: [] } };
   }
 
-  describeAlarms(input: any): { status: number; body: any } {
+  describeAlarms(input: any, region: string): { status: number; body: any } {
     const prefix: string = input.AlarmNamePrefix ?? '';
-    const matching = this.alarms.filter((a) => a.AlarmName.startsWith(prefix) && (!input.StateValue || a.StateValue === input.StateValue));
+    const matching = this.alarms.filter((a) => a.region === region && a.AlarmName.startsWith(prefix) && (!input.StateValue || a.StateValue === input.StateValue));
     const size = Math.min(input.MaxRecords ?? 100, 100);
     const from = Number(input.NextToken ?? 0);
-    const page = matching.slice(from, from + size);
+    const page = matching.slice(from, from + size).map(({ region: _region, ...alarm }) => alarm);
     return { status: 200, body: { MetricAlarms: page, CompositeAlarms: [], ...(from + size < matching.length ? { NextToken: String(from + size) } : {}) } };
   }
 }

@@ -25,6 +25,10 @@ describe('lustreform summary', () => {
     expect(r.out).toContain('| input | primary | ExtData/ | Standard | 7 days | 3-5 hours | ops@example.org |');
     expect(r.out).toContain('| input-dr | recovery | ExtData/ | Standard | 7 days | 3-5 hours | ops@example.org |');
     expect(r.out).toContain('| output | acme-climate-output | primary | SSE-S3 | on | output-dr |');
+    // What is watched.
+    expect(r.out).toContain("Alarms notify each site's alarm topic, to which oncall@example.org is subscribed.");
+    expect(r.out).toContain('| primary | climate-primary-alarms, climate-primary-alarms-eu-west-1 | free-capacity | file system work: less than 10% of 2400 GiB free<br>file system archive: less than 10% of 4800 GiB free | climate-primary |');
+    expect(r.out).toContain('| primary | climate-primary-alarms, climate-primary-alarms-eu-west-1 | backup-failed (events) | AWS Backup jobs into climate-primary that fail<br>AWS Backup copy jobs out of climate-primary that fail | climate-primary |');
   });
 
   test('json', async () => {
@@ -45,7 +49,8 @@ describe('lustreform diff', () => {
     const grow = quickstart();
     grow.fileSystems.work.storageCapacity = 2400;
     const up = await run('diff', ...files(quickstart(), grow), '--format', 'json');
-    expect(JSON.parse(up.out)).toEqual([expect.objectContaining({ address: 'aws_fsx_lustre_file_system.work', action: 'update', destructive: false })]);
+    // The free-capacity alarm's threshold follows the capacity.
+    expect(JSON.parse(up.out)).toEqual([expect.objectContaining({ address: 'aws_cloudwatch_metric_alarm.alarm_work_free_capacity', action: 'update', destructive: false }), expect.objectContaining({ address: 'aws_fsx_lustre_file_system.work', action: 'update', destructive: false })]);
     const down = await run('diff', ...files(grow, quickstart()));
     expect(down.out).toContain('### Destructive changes');
     expect(down.out).toContain('| quickstart-main-lustre | `aws_fsx_lustre_file_system.work` | replace | file system work is replaced: data on it that is not exported to S3 is lost, and clients must remount (new DNS name) | `storage_capacity` 2400 -> 1200 |');

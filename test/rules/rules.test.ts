@@ -123,6 +123,7 @@ const CASES: Case[] = [
   { id: 'KMS001', mutate: (d) => (d.buckets.input.encryption.kmsKeyArn = 'arn:aws:kms:eu-central-1:999999999999:key/k'), path: 'buckets.input.encryption.kmsKeyArn' },
   { id: 'KMS002', mutate: (d) => (d.fileSystems.archive.kmsKeyArn = 'arn:aws:kms:eu-west-1:111111111111:key/k'), path: 'fileSystems.archive.kmsKeyArn' },
   { id: 'SAF002', mutate: (d) => (repo(d).autoExport = ['NEW']), path: 'fileSystems.work.repositories[0].autoExport' },
+  { id: 'MON001', mutate: (d) => (d.backupPlans.nightly.schedule = 'cron(0 3 1 * ? *)'), path: 'backupPlans.nightly.schedule' },
   { id: 'BAK001', mutate: (d) => (work(d).backups = { retentionDays: 7 }), path: 'fileSystems.work.backups' },
   { id: 'BAK002', mutate: (d) => (fs(d).repositories = [{ path: '/archive', bucket: 'output', prefix: 'archive/', purpose: 'sync' }]), path: 'fileSystems.archive.backups' },
   { id: 'BAK003', mutate: (d) => (fs(d).backups.retentionDays = 120), path: 'fileSystems.archive.backups.retentionDays' },

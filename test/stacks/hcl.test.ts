@@ -7,8 +7,9 @@ import { planBlueprint } from '../../src/plan/plan';
 import { buildApp } from '../../src/stacks/app';
 import { singleInterpolation, terraformStyle } from '../../src/stacks/hcl';
 import { synthesize } from '../../src/stacks/synth';
-import { example, multiSite, ROOT, validateDraft, type Draft } from '../helpers/blueprints';
+import { example, multiSite, validateDraft, type Draft } from '../helpers/blueprints';
 import { readOut } from '../helpers/synth';
+import { blueprintFiles } from '../helpers/features';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /** JSON and HCL say the same thing once cdktf's metadata is dropped and single blocks are unwrapped. */
@@ -18,8 +19,9 @@ function normalize(x: any): any {
     return x.map(normalize);
   }
   if (x && typeof x === 'object') {
-    // depends_on holds references: bare in HCL (parsed as "${x}"), plain strings in JSON syntax.
-    const entry = ([k, v]: [string, any]) => [k, k === 'depends_on' ? v.map((d: string) => d.replace(/^\$\{(.*)\}$/, '$1')) : normalize(v)];
+    // depends_on and provider hold references: bare in HCL (parsed as "${x}"), plain strings in JSON syntax.
+    const bare = (d: string) => d.replace(/^\$\{(.*)\}$/, '$1');
+    const entry = ([k, v]: [string, any]) => [k, k === 'depends_on' ? v.map(bare) : k === 'provider' && typeof v === 'string' ? bare(v) : normalize(v)];
     return Object.fromEntries(Object.entries(x).filter(([k]) => k !== '//').map(entry));
   }
   // An expression differs only in the spaces hclwrite puts inside object braces.
@@ -39,7 +41,7 @@ async function synthBoth(draft: Draft): Promise<{ json: Record<string, any>; hcl
   return { json: readOut(jsonDir).stacks, hcl };
 }
 
-const examples = readdirSync(join(ROOT, 'blueprints')).filter((f) => f.endsWith('.yaml'));
+const examples = blueprintFiles();
 
 describe('synth --hcl: the exit path off cdktf', () => {
   test.each(examples)('%s: every HCL file parses with an independent HCL parser and equals the JSON synth', async (file) => {
@@ -77,8 +79,8 @@ describe('synth --hcl: the exit path off cdktf', () => {
     expect(singleInterpolation(value)).toBe(expr);
   });
 
-  test('terraformStyle leaves object entries, lists and heredocs alone', () => {
-    const hcl = ['resource "x" "y" {', 'a = "${b.c}"', 'tags = {', 'k = "${d.e}"', '}', 'list = [', '"${f.g}"', ']', 'text = <<EOT', 'v = "${h.i}"', 'EOT', 'depends_on = [', '"x.z",', ']', '}'].join('\n');
-    expect(terraformStyle(hcl).split('\n')).toEqual(['resource "x" "y" {', 'a = b.c', 'tags = {', 'k = "${d.e}"', '}', 'list = [', '"${f.g}"', ']', 'text = <<EOT', 'v = "${h.i}"', 'EOT', 'depends_on = [', 'x.z,', ']', '}']);
+  test('terraformStyle unwraps attribute and map entries, and leaves lists and heredocs alone', () => {
+    const hcl = ['resource "x" "y" {', 'provider = "aws.eu_west_1"', 'a = "${b.c}"', 'tags = {', 'k = "${d.e}"', '}', 'list = [', '"${f.g}"', ']', 'text = <<EOT', 'v = "${h.i}"', 'EOT', 'depends_on = [', '"x.z",', ']', '}'].join('\n');
+    expect(terraformStyle(hcl).split('\n')).toEqual(['resource "x" "y" {', 'provider = aws.eu_west_1', 'a = b.c', 'tags = {', 'k = d.e', '}', 'list = [', '"${f.g}"', ']', 'text = <<EOT', 'v = "${h.i}"', 'EOT', 'depends_on = [', 'x.z,', ']', '}']);
   });
 });

@@ -42,7 +42,8 @@ describe('replication layer', () => {
         priority: 1,
         filter: { prefix: 'data/' },
         delete_marker_replication: { status: 'Disabled' },
-        destination: { bucket: 'arn:aws:s3:::qs-copy', storage_class: 'STANDARD_IA' },
+        // Metrics on for the rule's alarms, without RTC: no event threshold (S3 refuses one without ReplicationTime).
+        destination: { bucket: 'arn:aws:s3:::qs-copy', storage_class: 'STANDARD_IA', metrics: { status: 'Enabled' } },
       },
     ]);
     expect(JSON.stringify(config)).not.toContain('existing_object_replication');

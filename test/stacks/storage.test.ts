@@ -87,16 +87,18 @@ describe('storage layer', () => {
     expect(s.provider.aws).toEqual([{ region: 'eu-central-1', default_tags: [{ tags: { 'lustreform:blueprint': 'quickstart', 'lustreform:site': 'main' } }] }]);
   });
 
-  test('provider with accounts: assume_role, allowed_account_ids, blueprint tags', () => {
-    const s = synthDraft(multiSite()).stacks['climate-recovery-storage'];
-    expect(s.provider.aws).toEqual([
-      {
-        region: 'eu-west-1',
-        allowed_account_ids: ['222222222222'],
-        assume_role: [{ role_arn: 'arn:aws:iam::222222222222:role/deployer', session_name: 'lustreform-climate' }],
-        default_tags: [{ tags: { owner: 'atmos', 'cost-center': '4711', 'lustreform:blueprint': 'climate', 'lustreform:site': 'recovery' } }],
-      },
-    ]);
+  test('provider with accounts: assume_role, allowed_account_ids, blueprint tags; the same settings aliased for a region the stack also places resources in', () => {
+    const { stacks } = synthDraft(multiSite());
+    const s = stacks['climate-recovery-replication'];
+    const settings = {
+      allowed_account_ids: ['222222222222'],
+      assume_role: [{ role_arn: 'arn:aws:iam::222222222222:role/deployer', session_name: 'lustreform-climate' }],
+      default_tags: [{ tags: { owner: 'atmos', 'cost-center': '4711', 'lustreform:blueprint': 'climate', 'lustreform:site': 'recovery' } }],
+    };
+    // The second: the recovery site's replication latency alarm and its topic in eu-central-1, where S3 publishes the latency.
+    expect(s.provider.aws).toEqual([{ region: 'eu-west-1', ...settings }, { alias: 'eu_central_1', region: 'eu-central-1', ...settings }]);
+    // The storage stack (which a failover deploys) stays in its own region.
+    expect(stacks['climate-recovery-storage'].provider.aws).toEqual([{ region: 'eu-west-1', ...settings }]);
   });
 
   test('KMS buckets use their key with S3 Bucket Keys; kms uses the AWS managed key', () => {
