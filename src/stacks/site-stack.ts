@@ -12,6 +12,15 @@ export function siteTags(m: Blueprint, site: Site): Record<string, string> {
 }
 
 /**
+ * The AWS provider every stack requires: any 6.x from 6.25, the version `@cdktf/provider-aws` 21
+ * was generated for. Written by lustreform, not taken from the bindings, which pin exactly their
+ * own version (so `terraform init` failed against a mirror or registry holding another compatible
+ * 6.x) and which differ between CDKTF and CDK Terrain (6.66.0, with source `hashicorp/aws`): on
+ * either, the stacks require the same.
+ */
+export const AWS_PROVIDER_REQUIREMENT = { source: 'hashicorp/aws', version: '~> 6.25' } as const;
+
+/**
  * One stack: one site (account + region) and one layer. It owns its AWS provider, which assumes
  * the account's role, refuses credentials of any other account, and tags everything it creates;
  * and its state backend.
@@ -34,6 +43,7 @@ export class SiteStack extends TerraformStack {
       assumeRole: role ? [{ roleArn: role, sessionName: `lustreform-${model.name}` }] : undefined,
       defaultTags: [{ tags: siteTags(model, plan.site) }],
     });
+    this.addOverride('terraform.required_providers.aws', { ...AWS_PROVIDER_REQUIREMENT });
     this.configureBackend();
   }
 
