@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers/blueprints';
 import { run } from './helpers/cli';
+import { cdkCli } from '../src/stacks/cdk-cli';
 
 const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
 
@@ -40,11 +41,16 @@ describe('the published package', () => {
     const init = lustreform('init', '.');
     expect(init.stderr).not.toMatch(/error/i);
     expect(init.status).toBe(0);
+    // Its suggestions and workflows name the CLI of the library lustreform is built on.
+    const cli = cdkCli();
+    expect(init.stdout).toContain(`  npm install --save-dev ${cli.cliPackage}@${cli.version}\n`);
+    expect(init.stdout).toContain(`  npx ${cli.command} synth`);
+    expect(readFileSync(join(project, '.github/workflows/terraform-plan.yml'), 'utf8')).toContain(`run: npx ${cli.command} synth\n`);
     for (const f of ['cdktf.json', 'blueprints/quickstart.yaml', '.github/workflows/terraform-plan.yml', '.github/workflows/blueprint-review.yml', '.gitignore']) expect(existsSync(join(project, f))).toBe(true);
     expect(readFileSync(join(project, 'blueprints/quickstart.yaml'), 'utf8')).toContain('$schema=../node_modules/lustreform/schemas/blueprint.schema.json');
     expect(lustreform('validate', '-b', 'blueprints/quickstart.yaml')).toMatchObject({ status: 0, stdout: '' });
-    // The cdktf CLI (this repository's, as a user's devDependency would be) runs the installed app.
-    const synth = spawnSync(join(ROOT, 'node_modules', '.bin', 'cdktf'), ['synth'], { cwd: project, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+    // The cdktf CLI (this repository's, as a user's devDependency would be; cdktn's on CDK Terrain) runs the installed app.
+    const synth = spawnSync(join(ROOT, 'node_modules', '.bin', cli.command), ['synth'], { cwd: project, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
     expect(synth.status).toBe(0);
     expect(readdirSync(join(project, 'cdktf.out', 'stacks')).sort()).toEqual(['quickstart-main-lustre', 'quickstart-main-storage']);
     // The archive-restore function is bundled from the installed package's source.

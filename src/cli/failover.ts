@@ -6,6 +6,7 @@ import { UserError } from '../blueprint/errors';
 import { failoverProblems, standaloneProblems } from '../plan/failover';
 import type { Activation } from '../plan/recovery';
 import { planBlueprint } from '../plan/plan';
+import { cdkCli } from '../stacks/cdk-cli';
 import { blueprintOption, blueprintPath, type Io } from './io';
 import { loadModel } from './load';
 
@@ -59,13 +60,13 @@ export function registerFailover(program: Command, io: Io, done: (code: number) 
           `'${flags.to}' stands alone: it needs nothing of the other sites. Stacks written to ${flags.out}.`,
           '',
           'Next, in this order:',
-          `  1. ${env} npx cdktf deploy ${standalone.deploy.join(' ')}`,
+          `  1. ${env} npx ${cdkCli().command} deploy ${standalone.deploy.join(' ')}`,
           `     (or terraform -chdir=${flags.out}/stacks/<stack> apply, for ${standalone.deploy.join(', then ')})`,
           `  2. npx lustreform import -b ${file} --site ${flags.to} --wait`,
           `  3. mount on the clients: the <file system>_mount_command outputs of ${lustreStack}`,
           `  4. npx lustreform verify -b ${file} --site ${flags.to}`,
           '',
-          `Keep ${env.split(' ').slice(1).join(' ')} set for every later cdktf command until failback, or the standbys go cold again.`,
+          `Keep ${env.split(' ').slice(1).join(' ')} set for every later ${cdkCli().command} command until failback, or the standbys go cold again.`,
         ].join('\n'),
       );
       done(0);

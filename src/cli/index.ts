@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../blueprint/errors';
+import { cdkCli } from '../stacks/cdk-cli';
 import { processIo, type Io } from './io';
 import { registerDiff } from './diff';
 import { registerDoctor } from './doctor';
@@ -28,7 +29,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     code = c;
   };
   const program = new Command('lustreform')
-    .description('S3 + FSx for Lustre from one validated blueprint: Terraform stacks through cdktf, and the post-apply runner')
+    .description(`S3 + FSx for Lustre from one validated blueprint: Terraform stacks through ${cdkCli().command}, and the post-apply runner`)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: (s) => io.err(s) })
     .showHelpAfterError('(run lustreform --help for the commands)');

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSy
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../blueprint/errors';
+import { cdkCli } from '../stacks/cdk-cli';
 import type { Io } from './io';
 
 /** The package's own directory (dist/cli -> the package root). */
@@ -37,15 +38,16 @@ export function registerInit(program: Command, io: Io, done: (code: number) => v
         rmSync(tmp, { recursive: true, force: true });
       }
       const has = (path: string) => existsSync(join(target, path));
+      const cli = cdkCli();
       io.out(
         [
           `wrote ${Object.keys(files).sort().join(', ')} in ${dir}`,
           'next:',
           ...(has('package.json') ? [] : ['  npm init -y']),
           ...(has('node_modules/lustreform') ? [] : ['  npm install lustreform']),
-          ...(has('node_modules/cdktf-cli') ? [] : ['  npm install --save-dev cdktf-cli@0.21.0']),
+          ...(has(`node_modules/${cli.cliPackage}`) ? [] : [`  npm install --save-dev ${cli.cliPackage}@${cli.version}`]),
           '  npx lustreform validate -b blueprints/quickstart.yaml',
-          '  npx cdktf synth',
+          `  npx ${cli.command} synth`,
         ].join('\n'),
       );
       done(0);
@@ -56,11 +58,13 @@ function starterFiles(target: string): Record<string, string> {
   const read = (path: string) => readFileSync(join(PACKAGE, path), 'utf8');
   // Editors find the schema in the installed package.
   const schema = relative(join(target, 'blueprints'), join(target, 'node_modules', 'lustreform', 'schemas', 'blueprint.schema.json')).split('\\').join('/');
+  // The workflows run the CLI that goes with the installed library (cdktf, or cdktn on CDK Terrain).
+  const workflow = (name: string) => read(`examples/github-actions/${name}`).replace(/blueprints\/multi-site-dr\.yaml/g, 'blueprints/quickstart.yaml').replace(/\bnpx cdktf /g, `npx ${cdkCli().command} `);
   return {
     'cdktf.json': `${JSON.stringify({ language: 'typescript', app: 'node node_modules/lustreform/dist/main.js', projectId: 'lustreform', sendCrashReports: 'false', terraformProviders: [], terraformModules: [], context: {} }, null, 2)}\n`,
     'blueprints/quickstart.yaml': read('blueprints/quickstart.yaml').replace(/^# yaml-language-server: \$schema=.*$/m, `# yaml-language-server: $schema=${schema}`),
-    '.github/workflows/blueprint-review.yml': read('examples/github-actions/blueprint-review.yml').replace(/blueprints\/multi-site-dr\.yaml/g, 'blueprints/quickstart.yaml'),
-    '.github/workflows/terraform-plan.yml': read('examples/github-actions/terraform-plan.yml').replace(/blueprints\/multi-site-dr\.yaml/g, 'blueprints/quickstart.yaml'),
+    '.github/workflows/blueprint-review.yml': workflow('blueprint-review.yml'),
+    '.github/workflows/terraform-plan.yml': workflow('terraform-plan.yml'),
     ...(existsSync(join(target, '.gitignore')) ? {} : { '.gitignore': 'node_modules/\ncdktf.out/\n.lustreform/\n*.tfstate*\n' }),
   };
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Blueprint } from '../blueprint/model';
 import { planBlueprint } from '../plan/plan';
 import type { StackPlan } from '../plan/types';
+import { cdkCli } from '../stacks/cdk-cli';
 import { blueprintOption, blueprintPath, formatOption, type Io } from './io';
 import { loadModel } from './load';
 
@@ -36,7 +37,7 @@ export function registerStacks(program: Command, io: Io, done: (code: number) =>
         }
       }
       const changed = changedStacks(synthesizedStacks(base && planBlueprint(base)), synthesizedStacks(plan), plans);
-      for (const name of changed.removed) io.err(`lustreform: stack ${name} is gone from the blueprint since ${opts.changedSince}; its resources stay until you destroy them (cdktf destroy ${name} at ${opts.changedSince})`);
+      for (const name of changed.removed) io.err(`lustreform: stack ${name} is gone from the blueprint since ${opts.changedSince}; its resources stay until you destroy them (${cdkCli().command} destroy ${name} at ${opts.changedSince})`);
       if (opts.format === 'json') io.out(JSON.stringify(changed.stacks.map((c) => ({ ...row(c.plan), change: c.change, ...(c.because ? { after: c.because } : {}) })), null, 2));
       else if (!changed.stacks.length) io.out(`no stack changed since ${opts.changedSince}`);
       else io.out(changed.stacks.map((c, i) => `${String(i + 1).padStart(2)}. ${c.plan.name}  [${c.change === 'dependent' ? `deploys after ${c.because}` : c.change}]${after(c.plan)}`).join('\n'));

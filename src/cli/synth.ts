@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { UserError } from '../blueprint/errors';
+import { cdkCli } from '../stacks/cdk-cli';
 import { blueprintOption, type Io } from './io';
 import { loadModel } from './load';
 
 export function registerSynth(program: Command, io: Io, done: (code: number) => void): void {
   program
     .command('synth')
-    .description('write the Terraform stacks (cdktf.out layout) without the cdktf CLI; reads LUSTREFORM_FAILOVER, LUSTREFORM_FROM_BACKUP and LUSTREFORM_PLAN as cdktf synth does')
+    .description(`write the Terraform stacks (cdktf.out layout) without the ${cdkCli().command} CLI; reads LUSTREFORM_FAILOVER, LUSTREFORM_FROM_BACKUP and LUSTREFORM_PLAN as ${cdkCli().command} synth does`)
     .addOption(blueprintOption())
     .option('--out <dir>', 'output directory', 'cdktf.out')
     .option('--hcl', 'write HCL (cdk.tf) instead of JSON')

@@ -12,6 +12,7 @@ import { expectedIntervalHours } from '../aws/cron';
 import { archiveClasses, archivedReplicas, replicaAt, s3Uri } from '../blueprint/topology';
 import { schemaDefault } from '../blueprint/schema';
 import { COPY_LAG_HOURS } from '../plan/recovery';
+import { cdkCli } from '../stacks/cdk-cli';
 
 const RTO_COLD = 'file system creation (typically 10-30 minutes), then the metadata import; contents load on first read, or with hydrate';
 const RTO_WARM = 'minutes: the standby runs already; remount clients and import what changed';
@@ -110,7 +111,7 @@ export function runbookMarkdown(m: Blueprint, file: string): string {
     const fsList = entries.map((e) => e.fileSystem.key).join(',');
     const backupArgs = fromBackup.map((e) => ` --from-backup ${e.fileSystem.key}=<backup id>`).join('');
     const failoverArgs = `${entries.map((e) => ` --file-system ${e.fileSystem.key}`).join('')}${backupArgs}`;
-    // What failover prints: every later cdktf command of this failover, failback included, carries it.
+    // What failover prints: every later cdktf (or cdktn) command of this failover, failback included, carries it.
     const failoverEnv = `LUSTREFORM_BLUEPRINT=${file} LUSTREFORM_FAILOVER=${site.key}:${fsList}${fromBackup.length ? ` LUSTREFORM_FROM_BACKUP=${fromBackup.map((e) => `${e.fileSystem.key}=<backup id>`).join(',')}` : ''}`;
     out.push(`## Failover to ${site.key} (${site.account ? `account ${site.account.id}, ` : ''}${site.region})`, '');
     out.push('1. Check that recovery would work: replicas present, versioned, replicated into; backup copies recent.', '', '   ```sh', `   ${cmd(file, `verify -b <file> --recovery --site ${site.key}`)}`, '   ```');
@@ -118,7 +119,7 @@ export function runbookMarkdown(m: Blueprint, file: string): string {
       out.push(`2. Find the newest backup copy of ${fromBackup.map((e) => e.fileSystem.key).join(', ')} in the vault \`${vault}\`:`, '', '   ```sh', `   aws backup list-recovery-points-by-backup-vault --backup-vault-name ${vault} --by-resource-type FSx --region ${site.region}`, '   ```', `   A restore needs the same deployment type, storage capacity, throughput, Lustre version and compression as the original: ${fromBackup.map((e) => `${e.fileSystem.key}: ${e.fileSystem.deploymentType}, ${e.fileSystem.storageCapacity ?? 'elastic'} GiB, ${e.fileSystem.throughput ?? '-'} MB/s/TiB, Lustre ${e.fileSystem.lustreVersion}, ${e.fileSystem.compression}`).join('; ')}. lustreform keeps them so.`);
     }
     out.push(`${fromBackup.length ? 3 : 2}. Check the site stands alone and write the stacks with the standbys active (it prints the next commands):`, '', '   ```sh', `   ${cmd(file, `failover -b <file> --to ${site.key}${failoverArgs}`)}`, '   ```');
-    out.push(`${fromBackup.length ? 4 : 3}. Deploy the recovery site:`, '', '   ```sh', `   ${failoverEnv} npx cdktf deploy ${deploy.join(' ')}`, '   ```');
+    out.push(`${fromBackup.length ? 4 : 3}. Deploy the recovery site:`, '', '   ```sh', `   ${failoverEnv} npx ${cdkCli().command} deploy ${deploy.join(' ')}`, '   ```');
     out.push(`${fromBackup.length ? 5 : 4}. Import metadata, mount, load contents where preload asks, and check:`, '', '   ```sh', `   ${cmd(file, `import -b <file> --site ${site.key} --wait --restore-archived`)}`, `   # on each client: the <file system>_mount_command output of ${lustre}`);
     for (const e of entries.filter((x) => x.fileSystem.repositories.some((r) => r.preload === 'content'))) out.push(`   ${cmd(file, `hydrate -b <file> --file-system ${e.fileSystem.key} --mount /mnt/${e.fileSystem.key}`)}`);
     out.push(`   ${cmd(file, `verify -b <file> --site ${site.key}`)}`, '   ```', '');
@@ -129,7 +130,7 @@ export function runbookMarkdown(m: Blueprint, file: string): string {
     out.push(`2. Make sure results reached the primary buckets: two-way edges carry them back; for one-way edges copy them back (\`aws s3 sync\`) before going on. Then check the primary:`, '', '   ```sh');
     for (const p of primaries) out.push(`   ${cmd(file, `verify -b <file> --site ${p.key}`)}`);
     out.push('   ```');
-    out.push(`3. Remove the recovery file systems (with the failover variables exactly as at failover), then deploy normally:`, '', '   ```sh', `   ${failoverEnv} npx cdktf destroy ${lustre}`, `   LUSTREFORM_BLUEPRINT=${file} npx cdktf deploy '*'`, '   ```');
+    out.push(`3. Remove the recovery file systems (with the failover variables exactly as at failover), then deploy normally:`, '', '   ```sh', `   ${failoverEnv} npx ${cdkCli().command} destroy ${lustre}`, `   LUSTREFORM_BLUEPRINT=${file} npx ${cdkCli().command} deploy '*'`, '   ```');
     out.push('4. Import at the primary and check:', '', '   ```sh');
     for (const p of primaries) out.push(`   ${cmd(file, `import -b <file> --site ${p.key} --wait`)}`, `   ${cmd(file, `verify -b <file> --site ${p.key}`)}`);
     out.push('   ```', '');

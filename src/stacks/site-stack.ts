@@ -9,6 +9,15 @@ import type { StackPlan } from '../plan/types';
 import { replaceIn } from './markers';
 
 /**
+ * The AWS provider every stack requires: any 6.x from 6.25, the version `@cdktf/provider-aws` 21
+ * was generated for. Written by lustreform, not taken from the bindings, which pin exactly their
+ * own version (so `terraform init` failed against a mirror or registry holding another compatible
+ * 6.x) and which differ between CDKTF and CDK Terrain (6.66.0, with source `hashicorp/aws`): on
+ * either, the stacks require the same.
+ */
+export const AWS_PROVIDER_REQUIREMENT = { source: 'hashicorp/aws', version: '~> 6.25' } as const;
+
+/**
  * One stack: one site (account + region) and one layer, as planned. It owns its AWS provider,
  * which assumes the account's role, refuses credentials of any other account, and tags everything
  * it creates; and its state backend.
@@ -28,6 +37,7 @@ export class SiteStack extends TerraformStack {
     // Resources that must live in another region (a metric published there) use an aliased provider
     // (AWS provider 5's way, which provider 6 keeps, and which the machines' provider 5 mirror validates).
     for (const region of plan.otherRegions) this.regional.set(region, new AwsProvider(this, `aws-${region}`, { alias: region.replace(/-/g, '_'), region, ...settings }));
+    this.addOverride('terraform.required_providers.aws', { ...AWS_PROVIDER_REQUIREMENT });
     const backend = plan.backend;
     if (backend.kind === 's3') {
       new S3Backend(this, { bucket: backend.bucket, region: backend.region, key: backend.key, encrypt: true });

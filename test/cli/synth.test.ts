@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { example, ROOT } from '../helpers/blueprints';
 import { run } from '../helpers/cli';
 import { readOut } from '../helpers/synth';
+import { cdkCli } from '../../src/stacks/cdk-cli';
 
 const fixture = (name: string) => join(ROOT, 'test', 'fixtures', name);
 const tmp = () => mkdtempSync(join(tmpdir(), 'lustreform-cli-'));
@@ -139,9 +140,9 @@ describe('the cdktf app (cdktf.json)', () => {
     expect(r.status).toBe(0);
   });
 
-  test('npx cdktf synth writes the default blueprint', () => {
+  test('npx cdktf synth (cdktn on CDK Terrain) writes the default blueprint', () => {
     const dir = tmp();
-    const r = spawnSync('npx', ['cdktf', 'synth', '--output', join(dir, 'out')], { cwd: ROOT, env: env({}), encoding: 'utf8' });
+    const r = spawnSync('npx', [cdkCli().command, 'synth', '--output', join(dir, 'out')], { cwd: ROOT, env: env({}), encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(readdirSync(join(dir, 'out', 'stacks')).sort()).toEqual(['quickstart-main-lustre', 'quickstart-main-storage']);
   });

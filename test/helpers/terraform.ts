@@ -15,6 +15,34 @@ export interface AwsMirror {
   version: string;
 }
 
+/**
+ * Whether `version` meets a Terraform version constraint (`~> 6.25`, `>= 6.0, < 7.0`, `6.25.0`):
+ * Terraform's operators, `~>` allowing only the rightmost given part to grow.
+ */
+export function satisfies(version: string, constraint: string): boolean {
+  const parts = (v: string) => v.split('.').map(Number);
+  const compare = (a: number[], b: number[]) => {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) - (b[i] ?? 0);
+    return 0;
+  };
+  const v = parts(version);
+  return constraint.split(',').every((term) => {
+    const m = /^\s*(~>|>=|<=|!=|=|>|<)?\s*(\d+(?:\.\d+)*)\s*$/.exec(term);
+    if (!m) throw new Error(`version constraint '${constraint}': cannot read '${term}'`);
+    const c = parts(m[2]);
+    const d = compare(v, c);
+    switch (m[1] ?? '=') {
+      case '~>': return d >= 0 && compare(v.slice(0, Math.max(c.length - 1, 1)), c.slice(0, Math.max(c.length - 1, 1))) === 0;
+      case '>=': return d >= 0;
+      case '<=': return d <= 0;
+      case '>': return d > 0;
+      case '<': return d < 0;
+      case '!=': return d !== 0;
+      default: return d === 0;
+    }
+  });
+}
+
 export function findTerraform(): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     const candidate = join(dir, 'terraform');

@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import { multiSite, ROOT, validateDraft } from '../helpers/blueprints';
 import { standaloneProblems } from '../../src/plan/failover';
 import { planBlueprint } from '../../src/plan/plan';
+import { cdkCli } from '../../src/stacks/cdk-cli';
 import { run } from '../helpers/cli';
 import { readOut, resources, synthDraft, type StackJson } from '../helpers/synth';
 import { FakeAws } from '../helpers/fake-aws';
 import { fakeAws, writeDraft } from '../helpers/runner-env';
 
 const BACKUP = 'backup-0123456789abcdef0';
+/** cdktf, or cdktn where lustreform is built on CDK Terrain: the CLI the printed commands name. */
+const CLI = cdkCli().command;
 const tmp = () => mkdtempSync(join(tmpdir(), 'lustreform-dr-'));
 
 /** Nothing of the primary site in a stack: its account, its region, its buckets. */
@@ -58,8 +61,8 @@ describe('lustreform failover', () => {
     expect(resources(stack, 'aws_fsx_lustre_file_system').archive).toMatchObject({ backup_id: BACKUP, deployment_type: 'PERSISTENT_2', storage_capacity: 4800, per_unit_storage_throughput: 250, file_system_type_version: '2.15', data_compression_type: 'NONE', kms_key_id: 'arn:aws:kms:eu-west-1:222222222222:key/0d9e8f7a-6b5c-4d3e-8f2a-1b0c9d8e7f6a' });
     expectNoPrimary(stack);
     expect(r.out).toContain("'recovery' stands alone");
-    const deploy = r.out.split('\n').find((l) => l.includes('npx cdktf deploy'))!;
-    expect(deploy).toContain(`LUSTREFORM_BLUEPRINT=${bp} LUSTREFORM_FAILOVER=recovery:work,archive LUSTREFORM_FROM_BACKUP=archive=${BACKUP} npx cdktf deploy climate-recovery-storage climate-recovery-lustre`);
+    const deploy = r.out.split('\n').find((l) => l.includes(`npx ${CLI} deploy`))!;
+    expect(deploy).toContain(`LUSTREFORM_BLUEPRINT=${bp} LUSTREFORM_FAILOVER=recovery:work,archive LUSTREFORM_FROM_BACKUP=archive=${BACKUP} npx ${CLI} deploy climate-recovery-storage climate-recovery-lustre`);
     expect(r.out).toContain(`npx lustreform import -b ${bp} --site recovery --wait`);
 
     // The printed environment makes the cdktf app write the same recovery stack.
@@ -204,11 +207,11 @@ describe('lustreform runbook', () => {
     const bp = writeDraft(multiSite()).file;
     const text = (await run('runbook', '-b', bp)).out;
     const fill = (line: string) => line.replace(/<backup id>/g, BACKUP);
-    const cdktf = text.split('\n').map((l) => l.trim()).filter((l) => / npx cdktf (deploy|destroy) /.test(l));
+    const cdktf = text.split('\n').map((l) => l.trim()).filter((l) => new RegExp(` npx ${CLI} (deploy|destroy) `).test(l));
     expect(cdktf).toEqual([
-      `LUSTREFORM_BLUEPRINT=${bp} LUSTREFORM_FAILOVER=recovery:work,archive LUSTREFORM_FROM_BACKUP=archive=<backup id> npx cdktf deploy climate-recovery-storage climate-recovery-lustre`,
-      `LUSTREFORM_BLUEPRINT=${bp} LUSTREFORM_FAILOVER=recovery:work,archive LUSTREFORM_FROM_BACKUP=archive=<backup id> npx cdktf destroy climate-recovery-lustre`,
-      `LUSTREFORM_BLUEPRINT=${bp} npx cdktf deploy '*'`,
+      `LUSTREFORM_BLUEPRINT=${bp} LUSTREFORM_FAILOVER=recovery:work,archive LUSTREFORM_FROM_BACKUP=archive=<backup id> npx ${CLI} deploy climate-recovery-storage climate-recovery-lustre`,
+      `LUSTREFORM_BLUEPRINT=${bp} LUSTREFORM_FAILOVER=recovery:work,archive LUSTREFORM_FROM_BACKUP=archive=<backup id> npx ${CLI} destroy climate-recovery-lustre`,
+      `LUSTREFORM_BLUEPRINT=${bp} npx ${CLI} deploy '*'`,
     ]);
     for (const line of cdktf.map(fill)) {
       // The environment goes through the cdktf app as cdktf runs it; the stacks it names must come out.
@@ -217,7 +220,7 @@ describe('lustreform runbook', () => {
       const app = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, env, encoding: 'utf8' });
       expect({ line, status: app.status, stderr: app.stderr }).toEqual({ line, status: 0, stderr: '' });
       const written = readdirSync(join(env.CDKTF_OUTDIR, 'stacks'));
-      for (const stack of line.split(/ npx cdktf (?:deploy|destroy) /)[1].split(' ').filter((s) => s !== "'*'")) expect(written).toContain(stack);
+      for (const stack of line.split(new RegExp(` npx ${CLI} (?:deploy|destroy) `))[1].split(' ').filter((s) => s !== "'*'")) expect(written).toContain(stack);
     }
     const failover = text.split('\n').map((l) => l.trim()).find((l) => l.startsWith('npx lustreform failover'))!;
     const args = fill(failover).replace('npx lustreform ', '').split(' ');

@@ -4,7 +4,7 @@
  * (0 errors, 0 warnings); the HCL is `terraform fmt`-clean; the quickstart's stack directories
  * init and validate as written; and `terraform plan -refresh=false` runs offline against a local
  * STS. Only the provider version constraint is rewritten, to the mirrored version, in the
- * test's own copy. Where terraform or the mirror is missing, the tests are skipped and say why.
+ * test's own copy, and only where it does not admit that version. Where terraform or the mirror is missing, the tests are skipped and say why.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { synthesize } from '../../src/stacks/synth';
 import { validateDraft } from '../helpers/blueprints';
 import { featureBlueprints } from '../helpers/features';
 import { fakeAws } from '../helpers/runner-env';
-import { findAwsMirror, findTerraform, offlineEnv, terraform, terraformAsync, type AwsMirror } from '../helpers/terraform';
+import { findAwsMirror, findTerraform, offlineEnv, satisfies, terraform, terraformAsync, type AwsMirror } from '../helpers/terraform';
 
 const mirror = findAwsMirror();
 const missing = !findTerraform() ? 'no terraform binary on PATH' : !mirror ? 'no filesystem mirror of hashicorp/aws found (CLI configuration, implied mirror directories, /opt, /usr)' : undefined;
@@ -44,23 +44,27 @@ async function synthesizeEvery(hcl: boolean): Promise<Map<string, string>> {
 }
 
 /**
- * A copy of a stack directory whose aws provider constraint names the mirrored version. As a
- * module of a larger root it also drops its `backend` block, which only a root may have (the
- * stack directories themselves are validated with theirs).
+ * A copy of a stack directory whose aws provider constraint admits the mirrored version: as
+ * written where it already does, else rewritten to name it (the machine's mirror holds 5.100.0,
+ * which `~> 6.25` does not admit). As a module of a larger root it also drops its `backend`
+ * block, which only a root may have (the stack directories themselves are validated with theirs).
  */
 function pinnedCopy(from: string, to: string, m: AwsMirror, asModule = false): void {
   cpSync(from, to, { recursive: true });
   const json = join(to, 'cdk.tf.json');
   try {
     const config = JSON.parse(readFileSync(json, 'utf8'));
-    config.terraform.required_providers.aws.version = m.version;
+    const aws = config.terraform.required_providers.aws;
+    if (!satisfies(m.version, aws.version)) aws.version = m.version;
     if (asModule) delete config.terraform.backend;
     writeFileSync(json, JSON.stringify(config, null, 2));
   } catch {
     const hcl = join(to, 'cdk.tf');
     const text = readFileSync(hcl, 'utf8');
-    let pinned = text.replace(/(aws = \{\s*\n\s*version\s*=\s*)"[^"]+"/, `$1"${m.version}"`);
-    if (pinned === text) throw new Error(`${hcl}: no aws provider version to pin`);
+    // The aws entry of required_providers, its keys in any order.
+    const block = /(\n\s*aws = \{[^}]*?\bversion\s*=\s*)"([^"]+)"/.exec(text);
+    if (!block) throw new Error(`${hcl}: no aws provider version to pin`);
+    let pinned = satisfies(m.version, block[2]) ? text : text.replace(block[0], `${block[1]}"${m.version}"`);
     if (asModule) pinned = pinned.replace(/\n  backend "[^"]+" \{\n[\s\S]*?\n  \}\n/, '\n');
     writeFileSync(hcl, pinned);
   }
