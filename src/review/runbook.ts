@@ -6,8 +6,9 @@
 import { isScratch, type Blueprint, type FileSystem, type Recovery, type Repository } from '../blueprint/model';
 import { restoreTime } from '../aws/s3';
 import { failoverDeploy } from '../plan/failover';
-import { planBlueprint, stacksOf } from '../plan/plan';
-import type { Plan } from '../plan/types';
+import { ALARM_KINDS } from '../plan/monitoring';
+import { planBlueprint, plannedAlarms, stacksOf } from '../plan/plan';
+import type { AlarmKind, Plan } from '../plan/types';
 import { expectedIntervalHours } from '../aws/cron';
 import { archiveClasses, archivedReplicas, replicaAt, s3Uri } from '../blueprint/topology';
 import { schemaDefault } from '../blueprint/schema';
@@ -47,6 +48,31 @@ export function repositoryRpo(m: Blueprint, r: Repository, rec: Recovery): strin
 function backupRpo(m: Blueprint, fs: FileSystem, site: string): string | undefined {
   const plan = [...m.backupPlans.values()].find((p) => p.fileSystems.includes(fs) && p.copyTo.some((c) => c.site.key === site));
   return plan ? `up to ${expectedIntervalHours(plan.schedule) + COPY_LAG_HOURS} hours (backup ${plan.schedule}, copy to ${site} within about ${COPY_LAG_HOURS} h)` : undefined;
+}
+
+/** The alarms table: each kind deployed, where, what it means and what to do first (commands with this blueprint). */
+function alarmSection(m: Blueprint, plan: Plan, file: string): string[] {
+  if (!m.monitoring.enabled) return ['## When an alarm fires', '', 'Monitoring is off (`monitoring: { enabled: false }`): nothing alarms. Turn it on to be told when replication fails, an export backlog grows, a file system fills up or backups stop.', ''];
+  const alarms = plannedAlarms(plan);
+  const rows = (Object.keys(ALARM_KINDS) as AlarmKind[]).flatMap((kind) => {
+    const mine = alarms.filter((a) => a.alarm.kind === kind);
+    if (!mine.length) return [];
+    const where = [...new Set(mine.map((a) => `${a.site.key}${a.region === a.site.region ? '' : ` (${a.region})`}`))].join(', ');
+    const { means, first } = ALARM_KINDS[kind];
+    return [`| \`${kind}\` (${mine.length}) | ${where} | ${means} | ${first.replace(/<blueprint>/g, file)} |`];
+  });
+  const backups = stacksOf(plan, 'protection').some((s) => s.backupEvents.length);
+  return [
+    '## When an alarm fires',
+    '',
+    `Alarms (named \`<blueprint>-<site>-<what>-<kind>\`) notify the site's alarm topic \`${m.name}-<site>-alarms\`${m.monitoring.notify.length ? ` (subscribed: ${m.monitoring.notify.join(', ')})` : ''}. \`${cmd(file, 'verify -b <file>')}\` lists every alarm in ALARM.`,
+    '',
+    '| alarm | at | what it means | what to do first |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    ...(backups ? [`| backup or copy job failed (event) | ${[...new Set(stacksOf(plan, 'protection').filter((s) => s.backupEvents.length).map((s) => s.site.key))].join(', ')} | AWS Backup ended a job FAILED, ABORTED, EXPIRED or PARTIAL; the e-mail carries its statusMessage | copies across accounts fail when the accounts are not in one AWS Organization with cross-account backup enabled, or the destination vault or key does not admit the source (\`${cmd(file, 'doctor -b <file>')}\` checks both); otherwise read the job in AWS Backup |`] : []),
+    '',
+  ];
 }
 
 const cmd = (file: string, line: string) => `npx lustreform ${line.replace('<file>', file)}`;
@@ -137,7 +163,8 @@ export function runbookMarkdown(m: Blueprint, file: string): string {
   }
   if (!m.recovery.length) out.push('## Failover', '', 'This blueprint has no `recovery` entries: nothing is rebuilt at another site. Add one per file system that must survive the loss of its site.', '');
 
-  out.push('## What verify checks', '', '- `verify`: every file system found and AVAILABLE; every repository linked as the blueprint says (S3 path, events) and AVAILABLE; the last import and export task not failed; at least 10% free capacity; with `--mount`, nothing still `released`.', '- `verify --recovery`: each recovery repository\'s replica bucket exists and is versioned, its source bucket replicates into it, and backup copies at recovery sites are recent (one schedule interval plus a day).', '');
+  out.push(...alarmSection(m, plan, file));
+  out.push('## What verify checks', '', '- `verify`: every file system found and AVAILABLE; every repository linked as the blueprint says (S3 path, events) and AVAILABLE; the last import and export task not failed; at least 10% free capacity; no alarm in ALARM and none missing; with `--mount`, nothing still `released`.', '- `verify --recovery`: each recovery repository\'s replica bucket exists and is versioned, its source bucket replicates into it, and backup copies at recovery sites are recent (one schedule interval plus a day).', '');
   out.push(`Sites running file systems: ${primarySites.join(', ') || 'none'}.`, '');
   return out.join('\n');
 }

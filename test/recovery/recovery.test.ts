@@ -227,6 +227,25 @@ describe('lustreform runbook', () => {
     expect((await run(...args, '--out', join(tmp(), 'o'))).code).toBe(0);
   });
 
+  test('the alarm table: every kind the blueprint deploys, and every lustreform command in it runs as written', async () => {
+    const { aws, restore } = await fakeAws();
+    try {
+      const bp = writeDraft(multiSite()).file;
+      const text = (await run('runbook', '-b', bp)).out;
+      const table = text.slice(text.indexOf('## When an alarm fires'), text.indexOf('## What verify checks'));
+      for (const kind of ['free-capacity', 'export-backlog', 'repository-errors', 'replication-failed', 'replication-latency', 'backup-missed', 'restore-errors', 'restore-dead-letters']) expect(table).toContain(`| \`${kind}\``);
+      const commands = [...table.matchAll(/`npx lustreform ([^`]+)`/g)].map((x) => x[1]);
+      expect(commands.length).toBeGreaterThanOrEqual(5);
+      for (const line of new Set(commands)) {
+        const r = await run(...line.split(' '), ...(line.includes('--wait') ? ['--timeout', '1s'] : []));
+        expect({ line, code: r.code === 0 || r.code === 1, err: r.err }).toEqual({ line, code: true, err: expect.not.stringContaining('    at ') });
+      }
+      expect(aws.calls.length).toBeGreaterThan(0);
+    } finally {
+      await restore();
+    }
+  });
+
   test('a blueprint without recovery says so', async () => {
     const r = await run('runbook', '-b', 'blueprints/quickstart.yaml');
     expect(r.out).toContain('This blueprint has no `recovery` entries');
