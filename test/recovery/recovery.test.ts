@@ -10,6 +10,7 @@ import { run } from '../helpers/cli';
 import { readOut, resources, synthDraft, type StackJson } from '../helpers/synth';
 import { FakeAws } from '../helpers/fake-aws';
 import { fakeAws, writeDraft } from '../helpers/runner-env';
+import { fakeAccounts } from '../helpers/fake-account';
 
 const BACKUP = 'backup-0123456789abcdef0';
 /** cdktf, or cdktn where lustreform is built on CDK Terrain: the CLI the printed commands name. */
@@ -228,7 +229,7 @@ describe('lustreform runbook', () => {
   });
 
   test('the alarm table: every kind the blueprint deploys, and every lustreform command in it runs as written', async () => {
-    const { aws, restore } = await fakeAws();
+    const { aws, restore } = await fakeAccounts(); // doctor's services too
     try {
       const bp = writeDraft(multiSite()).file;
       const text = (await run('runbook', '-b', bp)).out;
