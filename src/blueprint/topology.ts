@@ -56,3 +56,16 @@ export function archivedReplicas(m: Blueprint, rec: Recovery): { repository: Rep
     return replica && replica !== r.bucket && classes.length ? [{ repository: r, replica, classes }] : [];
   });
 }
+
+/**
+ * Why the state backend would stop a failover to `target`, or undefined: S3 state in the region of
+ * a site the failover must survive (a site whose file systems `target` rebuilds). State in the
+ * recovery region or a third region is fine; Terraform Cloud is not in any site's region.
+ */
+export function stateBlocksFailover(m: Blueprint, target: Site): string | undefined {
+  const s3 = m.state.backend === 's3' ? m.state.s3 : undefined;
+  if (!s3 || s3.region === target.region) return undefined;
+  const lost = [...new Set(m.recovery.filter((r) => r.site === target).map((r) => r.fileSystem.site))].filter((site) => site.region === s3.region);
+  if (!lost.length) return undefined;
+  return `the state bucket ${s3.bucket} (state.s3) is in ${s3.region}, the region of ${lost.map((s) => `site '${s.key}'`).join(' and ')} that a failover to '${target.key}' (${target.region}) must survive: with ${s3.region} down, terraform can neither read nor lock the recovery stacks' state. Keep state in ${target.region} or a third region, or use backend: cloud`;
+}

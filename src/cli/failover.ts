@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../blueprint/errors';
-import { failoverProblems, standaloneProblems } from '../plan/failover';
+import { failoverProblems } from '../plan/failover';
 import type { Activation } from '../plan/recovery';
 import { planBlueprint } from '../plan/plan';
 import { cdkCli } from '../stacks/cdk-cli';
@@ -36,13 +36,14 @@ export function registerFailover(program: Command, io: Io, done: (code: number) 
       const problems = failoverProblems(model, activation);
       if (problems.length) throw new UserError(`cannot fail over to '${flags.to}':\n${problems.map((p) => `  - ${p}`).join('\n')}`);
       const { buildApp } = await import('../stacks/app');
+      const { standaloneProblems } = await import('../review/standalone');
       const { synthesize } = await import('../stacks/synth');
       const plan = planBlueprint(model, { activation });
       const check = mkdtempSync(join(tmpdir(), 'lustreform-failover-'));
       let standalone;
       try {
         buildApp(plan, { outdir: check }).synth();
-        standalone = standaloneProblems(model, activation, plan.stacks, (name) => readFileSync(join(check, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+        standalone = standaloneProblems(model, activation, plan.stacks, (name) => JSON.parse(readFileSync(join(check, 'stacks', name, 'cdk.tf.json'), 'utf8')));
       } finally {
         rmSync(check, { recursive: true, force: true });
       }

@@ -1,6 +1,7 @@
 /**
- * Failover checks: a recovery site takes over only if every repository has its replica there and
- * the stacks to deploy need nothing of the other sites (no stack, account, bucket or region).
+ * Failover in the plan: whether an activation can work (a replica for every repository, a backup
+ * for what reads no bucket), and which stacks it deploys. Whether those stand alone is read from
+ * their synthesized configuration (src/review/standalone.ts).
  */
 import type { Blueprint, Site } from '../blueprint/model';
 import type { Activation } from './recovery';
@@ -33,42 +34,6 @@ export function failoverProblems(m: Blueprint, a: Activation): string[] {
     }
   }
   return problems;
-}
-
-/**
- * Whether the recovery site stands alone: the stacks a failover deploys (the site's lustre stack
- * and what it waits for) are all at that site, none names another site's region, the lustre
- * stack names no other site's account or bucket, and the state backend is not in another region.
- */
-export function standaloneProblems(m: Blueprint, a: Activation, plans: StackPlan[], stackJson: (name: string) => string): { deploy: string[]; problems: string[] } {
-  const site = m.sites.get(a.site)!;
-  const order = failoverDeploy(plans, site);
-  const lustre = order.at(-1);
-  if (!lustre) return { deploy: [], problems: [`nothing to deploy at '${a.site}'`] };
-  const problems: string[] = [];
-  for (const p of order) if (p.site !== site) problems.push(`${lustre.name} waits for ${p.name} of site '${p.site.key}'`);
-  // The state backend is checked on its own, so its message says what to change.
-  const s3 = m.state.backend === 's3' ? m.state.s3 : undefined;
-  if (s3 && s3.region !== site.region) {
-    const there = [...m.sites.values()].filter((o) => o.region === s3.region).map((o) => `'${o.key}'`);
-    problems.push(`the state backend, s3://${s3.bucket} (state.s3), is in ${s3.region}${there.length ? `, the region of site ${there.join(', ')}` : ''}: with that region down terraform cannot reach the state of ${order.map((p) => p.name).join(', ')}. Keep state in a region recovery survives, or use backend: cloud (validate warns: STA003)`);
-  }
-  // Every stack to deploy: no resource in another site's region. The lustre stack also: no other
-  // site's account (a key, a role) and no other site's bucket. The storage stack may name them:
-  // grants for replication from the other site, which deploy without it.
-  for (const p of order) {
-    const config = JSON.parse(stackJson(p.name));
-    delete config.terraform?.backend;
-    const text = JSON.stringify(config);
-    for (const other of m.sites.values()) {
-      if (other === site) continue;
-      if (other.region !== site.region && (text.includes(`"${other.region}"`) || text.includes(`:${other.region}:`))) problems.push(`${p.name} names region ${other.region} of site '${other.key}'`);
-      if (p !== lustre) continue;
-      if (other.account && other.account.id !== site.account?.id && text.includes(other.account.id)) problems.push(`${p.name} names account ${other.account.id} of site '${other.key}'`);
-    }
-    if (p === lustre) for (const b of m.buckets.values()) if (b.site !== site && text.includes(`s3://${b.name}/`)) problems.push(`${p.name} reads bucket ${b.name} of site '${b.site.key}'`);
-  }
-  return { deploy: order.map((p) => p.name), problems };
 }
 
 /**

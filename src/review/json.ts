@@ -9,6 +9,7 @@ export type Config = Record<string, unknown>;
 
 /** A synthesized stack's cdk.tf.json. */
 export interface StackJson {
+  provider?: { aws?: { alias?: string; region?: string }[] };
   resource?: Record<string, Record<string, Config>>;
   data?: Record<string, Record<string, Config>>;
   [key: string]: unknown;

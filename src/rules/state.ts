@@ -1,6 +1,7 @@
 import { bucketNameProblem } from './buckets';
 import { hit, type Rule, type RuleHit } from './rule';
 import { REGION_PATTERN } from '../aws/regions';
+import { stateBlocksFailover } from '../blueprint/topology';
 
 export const stateRules: Rule[] = [
   {
@@ -32,19 +33,10 @@ export const stateRules: Rule[] = [
   {
     id: 'STA003',
     severity: 'warning',
-    summary: 'Terraform state is kept in the region of a site that a recovery entry must survive: with that region down, the recovery site cannot be deployed.',
-    check: (m) => {
-      const s3 = m.state.backend === 's3' ? m.state.s3 : undefined;
-      if (!s3) return [];
-      const survived = m.recovery.filter((r) => r.fileSystem.site.region === s3.region && r.site.region !== s3.region);
-      if (!survived.length) return [];
-      const targets = [...new Set(survived.map((r) => `'${r.site.key}' (${r.site.region})`))].join(', ');
-      return [
-        hit(
-          ['state', 's3', 'region'],
-          `the state bucket ${s3.bucket} is in ${s3.region}, the region of site '${survived[0].fileSystem.site.key}' that recovery to ${targets} must survive: with ${s3.region} down, terraform cannot read or lock the state of any stack, so lustreform failover refuses. Keep state in a region recovery survives (a bucket there, replicated back), or use backend: cloud`,
-        ),
-      ];
-    },
+    summary: 'Terraform state is kept in the region of a site that a recovery entry must survive: with that region down, failover to the recovery site refuses (state in the recovery region or a third one is fine).',
+    check: (m) => [...new Set(m.recovery.map((r) => r.site))].flatMap((target) => {
+      const why = stateBlocksFailover(m, target);
+      return why ? [hit(['state', 's3', 'region'], `lustreform failover --to ${target.key} would refuse: ${why}`)] : [];
+    }),
   },
 ];

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { multiSite, ROOT, validateDraft } from '../helpers/blueprints';
-import { standaloneProblems } from '../../src/plan/failover';
+import { standaloneProblems } from '../../src/review/standalone';
 import { planBlueprint } from '../../src/plan/plan';
 import { cdkCli } from '../../src/stacks/cdk-cli';
 import { run } from '../helpers/cli';
@@ -92,7 +92,7 @@ describe('lustreform failover', () => {
     const out = join(tmp(), 'o');
     const r = await run('failover', '-b', writeDraft(d).file, '--to', 'recovery', '--file-system', 'archive', '--from-backup', BACKUP, '--out', out);
     expect(r.code).toBe(1);
-    expect(r.err).toContain('climate-recovery-lustre names account 111111111111 of site \'primary\'');
+    expect(r.err).toContain("climate-recovery-lustre aws_fsx_lustre_file_system.archive kms_key_id needs arn:aws:kms:eu-west-1:111111111111:key/6f1c2a4e-0b7d-4c1e-9a52-3f8e7d6c5b4a, of account 111111111111, the account of site 'primary'");
     expect(readdirSync(join(out, '..'))).toEqual([]);
   });
 });
@@ -113,23 +113,50 @@ describe('recovery as written', () => {
     d.state = { backend: 's3', s3: { bucket: 'acme-tf-state', region: 'eu-central-1', keyPrefix: 'climate/' } };
     const { file: bp } = writeDraft(d);
     const v = await run('validate', '-b', bp);
-    expect(v.out).toContain('warning STA003 state.s3.region: the state bucket acme-tf-state is in eu-central-1, the region of site \'primary\' that recovery to \'recovery\' (eu-west-1) must survive');
+    const words = "the state bucket acme-tf-state (state.s3) is in eu-central-1, the region of site 'primary' that a failover to 'recovery' (eu-west-1) must survive";
+    expect(v.out).toContain(`warning STA003 state.s3.region: lustreform failover --to recovery would refuse: ${words}`);
     const r = await run('failover', '-b', bp, '--to', 'recovery', '--file-system', 'work', '--out', join(tmp(), 'o'));
     expect(r.code).toBe(1);
-    expect(r.err).toContain("the state backend, s3://acme-tf-state (state.s3), is in eu-central-1, the region of site 'primary'");
-    expect(r.err).not.toContain('names region');
-    d.state.s3.region = 'eu-west-1';
-    expect((await run('failover', '-b', writeDraft(d).file, '--to', 'recovery', '--file-system', 'work', '--out', join(tmp(), 'o'))).code).toBe(0);
+    expect(r.err).toContain(`the state backend: ${words}`); // the same words
+    expect(r.err.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(1); // and nothing else
+    // In the recovery region, or a third region: no warning, and the failover goes ahead.
+    for (const region of ['eu-west-1', 'us-east-1']) {
+      d.state.s3.region = region;
+      const { file } = writeDraft(d);
+      expect((await run('validate', '-b', file)).out).not.toContain('STA003');
+      expect((await run('failover', '-b', file, '--to', 'recovery', '--file-system', 'work', '--out', join(tmp(), 'o'))).code).toBe(0);
+    }
   });
 
-  test('every stack to deploy is checked, not only the lustre stack', () => {
+  test('every stack to deploy is checked structurally: placements and deploy-time needs, named by address and attribute; ARNs in policies are references', () => {
     const m = validateDraft(multiSite()).model!;
     const activation = { site: 'recovery', fileSystems: ['work'] };
     const plans = planBlueprint(m, { activation }).stacks;
-    const json = (name: string) => JSON.stringify(name === 'climate-recovery-storage' ? { resource: { aws_s3_bucket: { x: { region: 'eu-central-1' } } } } : {});
-    const { deploy, problems } = standaloneProblems(m, activation, plans, json);
+    const primaryKey = 'arn:aws:kms:eu-central-1:111111111111:key/6f1c2a4e-0b7d-4c1e-9a52-3f8e7d6c5b4a';
+    const stacks: Record<string, StackJson> = {
+      'climate-recovery-storage': {
+        provider: { aws: [{ region: 'eu-west-1' }, { alias: 'primary', region: 'eu-central-1' }] },
+        resource: {
+          aws_sns_topic: { t: { name: 't', provider: 'aws.primary' } },
+          // A reference to the primary's key in a policy document places nothing there.
+          aws_iam_role_policy: { r: { policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'kms:Encrypt', Resource: primaryKey }] }) } },
+        },
+      },
+      'climate-recovery-lustre': {
+        provider: { aws: [{ region: 'eu-west-1' }] },
+        resource: {
+          aws_fsx_lustre_file_system: { work: { kms_key_id: primaryKey } },
+          aws_fsx_data_repository_association: { work_ExtData: { data_repository_path: 's3://acme-climate-input/ExtData/' } },
+        },
+      },
+    };
+    const { deploy, problems } = standaloneProblems(m, activation, plans, (name) => stacks[name] ?? {});
     expect(deploy).toEqual(['climate-recovery-storage', 'climate-recovery-lustre']);
-    expect(problems).toEqual(["climate-recovery-storage names region eu-central-1 of site 'primary'"]);
+    expect(problems).toEqual([
+      "climate-recovery-storage aws_sns_topic.t (provider aws.primary) is placed in eu-central-1, the region of site 'primary'",
+      `climate-recovery-lustre aws_fsx_lustre_file_system.work kms_key_id needs ${primaryKey}, in eu-central-1, the region of site 'primary'`,
+      "climate-recovery-lustre aws_fsx_data_repository_association.work_ExtData data_repository_path needs bucket acme-climate-input, of site 'primary' (eu-central-1)",
+    ]);
   });
 });
 
