@@ -23,3 +23,34 @@ export const LUSTRE_PORTS: readonly [number, number][] = [
   [988, 988],
   [1018, 1023],
 ];
+
+/**
+ * FSx's S3 service-linked role of one file system: FSx creates `AWSServiceRoleForFSxS3Access_<file
+ * system id>` under the path `aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/` for every
+ * S3-linked file system, so a file system rebuilt at recovery has a new one (aws-facts.md; FSx for
+ * Lustre User Guide, "Using service-linked roles for Amazon FSx").
+ */
+export const fsxS3RoleArn = (partition: string, account: string, fileSystemId: string): string =>
+  `arn:${partition}:iam::${account}:role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/AWSServiceRoleForFSxS3Access_${fileSystemId}`;
+
+/**
+ * The key-policy statement that lets one file system's S3 service-linked role use buckets'
+ * customer-managed key through S3: the service-linked role has no KMS permission from IAM, so the
+ * key policy must name it. As the FSx guide writes it ("Working with server-side encrypted Amazon
+ * S3 buckets", docs.aws.amazon.com/fsx/latest/LustreGuide/s3-server-side-encryption-support.html),
+ * with the encryption context matching both the bucket ARN (S3 Bucket Keys, which lustreform's
+ * buckets enable) and object ARNs (objects written before Bucket Keys).
+ */
+export function fsxKeyStatement(o: { partition: string; account: string; fileSystemId: string; buckets: string[]; bucketRegion: string }): Record<string, unknown> {
+  return {
+    Sid: /^fs-[0-9a-f]+$/.test(o.fileSystemId) ? `FSxS3Access${o.fileSystemId.slice(3)}` : 'FSxS3AccessFileSystem',
+    Effect: 'Allow',
+    Principal: { AWS: fsxS3RoleArn(o.partition, o.account, o.fileSystemId) },
+    Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+    Resource: '*',
+    Condition: {
+      StringEquals: { 'kms:CallerAccount': o.account, 'kms:ViaService': `s3.${o.bucketRegion}.amazonaws.com` },
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': o.buckets.flatMap((b) => [`arn:${o.partition}:s3:::${b}`, `arn:${o.partition}:s3:::${b}/*`]) },
+    },
+  };
+}

@@ -2,7 +2,7 @@
  * Topology queries over the model: where a repository's data lives in S3, which way edges
  * replicate, which copy of a bucket a site can read, which storage classes a bucket's objects reach.
  */
-import type { Blueprint, Bucket, Recovery, ReplicationEdge, Repository, Site } from './model';
+import type { Blueprint, Bucket, FileSystem, Recovery, ReplicationEdge, Repository, Site } from './model';
 
 /** `/a/b/` -> `/a/b`; `/` stays `/`. */
 export const normalizeFsPath = (p: string): string => (p === '/' ? '/' : p.replace(/\/+$/, ''));
@@ -68,4 +68,19 @@ export function stateBlocksFailover(m: Blueprint, target: Site): string | undefi
   const lost = [...new Set(m.recovery.filter((r) => r.site === target).map((r) => r.fileSystem.site))].filter((site) => site.region === s3.region);
   if (!lost.length) return undefined;
   return `the state bucket ${s3.bucket} (state.s3) is in ${s3.region}, the region of ${lost.map((s) => `site '${s.key}'`).join(' and ')} that a failover to '${target.key}' (${target.region}) must survive: with ${s3.region} down, terraform can neither read nor lock the recovery stacks' state. Keep state in ${target.region} or a third region, or use backend: cloud`;
+}
+
+/** Who reads a bucket through FSx: each file system with a repository on it, and each recovery copy whose repository's replica it is. */
+export interface BucketReader {
+  fileSystem: FileSystem;
+  /** Where the reading file system runs: its own site, or the recovery site for a rebuilt copy. */
+  site: Site;
+  recovery?: Recovery;
+}
+
+export function bucketReaders(m: Blueprint, bucket: Bucket): BucketReader[] {
+  const out: BucketReader[] = [];
+  for (const fs of m.fileSystems.values()) if (fs.repositories.some((r) => r.bucket === bucket)) out.push({ fileSystem: fs, site: fs.site });
+  for (const rec of m.recovery) if (rec.fileSystem.repositories.some((r) => replicaAt(m, r.bucket, rec.site)?.replica === bucket)) out.push({ fileSystem: rec.fileSystem, site: rec.site, recovery: rec });
+  return out;
 }

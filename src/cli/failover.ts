@@ -17,9 +17,10 @@ export function registerFailover(program: Command, io: Io, done: (code: number) 
     .requiredOption('--to <site>', 'the site taking over (a key of sites with recovery entries)')
     .option('--file-system <key>', 'only this file system (repeatable; default every recovery entry of the site)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--from-backup <id>', 'rebuild a file system from a backup (a copy in the site\'s vault): <fs>=<backup id>, or just the id with one --file-system (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--drill', 'a rehearsal while the primary runs: the cold standbys are rebuilt with repositories that import only (nothing is exported to the replicas)')
     .option('--out <dir>', 'output directory', 'cdktf.out')
     .addOption(blueprintOption())
-    .action(async (flags: { to: string; fileSystem: string[]; fromBackup: string[]; out: string; blueprint?: string }) => {
+    .action(async (flags: { to: string; fileSystem: string[]; fromBackup: string[]; drill?: boolean; out: string; blueprint?: string }) => {
       const model = loadModel(flags.blueprint, io);
       if (!model) return done(2);
       const fromBackup: Record<string, string> = {};
@@ -32,8 +33,14 @@ export function registerFailover(program: Command, io: Io, done: (code: number) 
         site: flags.to,
         fileSystems: flags.fileSystem.length ? flags.fileSystem : undefined,
         fromBackup: Object.keys(fromBackup).length ? fromBackup : undefined,
+        ...(flags.drill ? { drill: true } : {}),
       };
       const problems = failoverProblems(model, activation);
+      if (flags.drill && !problems.length) {
+        const entries = model.recovery.filter((r) => r.site.key === flags.to && (!activation.fileSystems || activation.fileSystems.includes(r.fileSystem.key)));
+        const warm = entries.filter((r) => r.standby === 'warm').map((r) => r.fileSystem.key);
+        if (warm.length) problems.push(`${warm.join(', ')} ${warm.length === 1 ? 'is a warm standby' : 'are warm standbys'} and runs already: a drill rebuilds cold standbys only; name the cold ones with --file-system, and check a warm one with \`lustreform verify --site ${flags.to}\``);
+      }
       if (problems.length) throw new UserError(`cannot fail over to '${flags.to}':\n${problems.map((p) => `  - ${p}`).join('\n')}`);
       const { buildApp } = await import('../stacks/app');
       const { standaloneProblems } = await import('../review/standalone');
@@ -54,8 +61,25 @@ export function registerFailover(program: Command, io: Io, done: (code: number) 
       await synthesize(plan, flags.out);
       const file = blueprintPath(flags.blueprint);
       const backups = Object.entries(fromBackup).map(([fs, id]) => `${fs}=${id}`).join(',');
-      const env = `LUSTREFORM_BLUEPRINT=${file} LUSTREFORM_FAILOVER=${flags.to}${activation.fileSystems ? `:${activation.fileSystems.join(',')}` : ''}${backups ? ` LUSTREFORM_FROM_BACKUP=${backups}` : ''}`;
+      const env = `LUSTREFORM_BLUEPRINT=${file} LUSTREFORM_FAILOVER=${flags.to}${activation.fileSystems ? `:${activation.fileSystems.join(',')}` : ''}${backups ? ` LUSTREFORM_FROM_BACKUP=${backups}` : ''}${flags.drill ? ' LUSTREFORM_DRILL=1' : ''}`;
       const lustreStack = standalone.deploy[standalone.deploy.length - 1];
+      if (flags.drill) {
+        io.out(
+          [
+            `'${flags.to}' stands alone: it needs nothing of the other sites. Drill stacks written to ${flags.out}: the rebuilt file systems import only (no automatic export), tagged lustreform:drill=true.`,
+            '',
+            'Next, in this order:',
+            `  1. ${env} npx ${cdkCli().command} deploy ${standalone.deploy.join(' ')}`,
+            `  2. npx lustreform import -b ${file} --site ${flags.to} --wait`,
+            `  3. on a client with the file system mounted (the <file system>_mount_command outputs of ${lustreStack}): npx lustreform verify -b ${file} --site ${flags.to} --mount <dir> --sample 20`,
+            `  4. tear the drill down: ${env} npx ${cdkCli().command} destroy ${lustreStack}`,
+            ...(standalone.deploy.length > 1 ? [`     then put the site's other stacks back as they run without a failover: LUSTREFORM_BLUEPRINT=${file} npx ${cdkCli().command} deploy ${standalone.deploy.slice(0, -1).join(' ')}`] : []),
+            '',
+            `Do not run lustreform export at ${flags.to} during the drill: it refuses drill file systems.`,
+          ].join('\n'),
+        );
+        return done(0);
+      }
       io.out(
         [
           `'${flags.to}' stands alone: it needs nothing of the other sites. Stacks written to ${flags.out}.`,

@@ -3,6 +3,7 @@
  * `lustreform synth`, so both write the same stacks:
  * - LUSTREFORM_FAILOVER=<site>[:<fs>,...] and LUSTREFORM_FROM_BACKUP: cold standbys made real, as
  *   `lustreform failover` prints;
+ * - LUSTREFORM_DRILL=1 with LUSTREFORM_FAILOVER: a drill; the rebuilt file systems import only;
  * - LUSTREFORM_PLAN=1: the providers assume each account's read-only `planRole` (where given)
  *   instead of `assumeRole`, for `terraform plan` in pull requests.
  */
@@ -16,8 +17,11 @@ export interface EnvironmentOptions extends PlanOptions {
 }
 
 export function environmentOptions(model: Blueprint, env: NodeJS.ProcessEnv = process.env): EnvironmentOptions {
-  const activation = activationFrom(env.LUSTREFORM_FAILOVER, env.LUSTREFORM_FROM_BACKUP);
+  const drill = env.LUSTREFORM_DRILL;
+  const activation = activationFrom(env.LUSTREFORM_FAILOVER, env.LUSTREFORM_FROM_BACKUP, drill);
   const problems = activation ? failoverProblems(model, activation).map((p) => `LUSTREFORM_FAILOVER: ${p}`) : [];
+  if (drill !== undefined && drill !== '' && drill !== '0' && drill !== '1') problems.push(`LUSTREFORM_DRILL must be 1 (a drill: the rebuilt file systems import only) or 0; got '${drill}'`);
+  else if (drill === '1' && !activation) problems.push('LUSTREFORM_DRILL=1 needs LUSTREFORM_FAILOVER=<site>: a drill rebuilds the cold standbys of a site, as `lustreform failover --drill` prints');
   const plan = env.LUSTREFORM_PLAN;
   if (plan !== undefined && plan !== '' && plan !== '0' && plan !== '1') problems.push(`LUSTREFORM_PLAN must be 1 (plan with each account's planRole) or 0; got '${plan}'`);
   return { activation, planRoles: plan === '1', problems };

@@ -54,9 +54,9 @@ export function failoverDeploy(plans: StackPlan[], site: Site): StackPlan[] {
 }
 
 /** `site` or `site:fs1,fs2` (LUSTREFORM_FAILOVER), with `fs=backup-id,...` (LUSTREFORM_FROM_BACKUP). */
-export function activationFrom(failover: string | undefined, fromBackup: string | undefined): Activation | undefined {
+export function activationFrom(failover: string | undefined, fromBackup: string | undefined, drill?: string): Activation | undefined {
   if (!failover) return undefined;
   const [site, list] = failover.split(':');
   const backups = Object.fromEntries((fromBackup ?? '').split(',').filter(Boolean).map((pair) => pair.split('=') as [string, string]));
-  return { site, fileSystems: list ? list.split(',').filter(Boolean) : undefined, fromBackup: Object.keys(backups).length ? backups : undefined };
+  return { site, fileSystems: list ? list.split(',').filter(Boolean) : undefined, fromBackup: Object.keys(backups).length ? backups : undefined, ...(drill === '1' ? { drill: true } : {}) };
 }

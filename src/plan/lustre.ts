@@ -35,7 +35,7 @@ function repository(r: Repository): RepositoryPlan {
 }
 
 /** A file system (or a recovery copy, `fs` already rebuilt at its site) as the lustre stack renders it. */
-export function fileSystemPlan(m: Blueprint, fs: FileSystem, id: string, backupId?: string): FileSystemPlan {
+export function fileSystemPlan(m: Blueprint, fs: FileSystem, id: string, backupId?: string, drill = false): FileSystemPlan {
   const persistent = !isScratch(fs);
   const tiering = fs.storageType === 'INTELLIGENT_TIERING';
   const sg = fs.network.securityGroup;
@@ -43,6 +43,7 @@ export function fileSystemPlan(m: Blueprint, fs: FileSystem, id: string, backupI
     id,
     key: fs.key,
     nameTag: `${m.name}-${fs.key}`,
+    tags: { Name: `${m.name}-${fs.key}`, 'lustreform:filesystem': fs.key, ...(drill ? { 'lustreform:drill': 'true' } : {}) },
     deploymentType: fs.deploymentType,
     storageType: fs.storageType,
     storageCapacity: tiering ? undefined : fs.storageCapacity,
@@ -84,7 +85,7 @@ export function lustreAt(m: Blueprint, site: Site, recoveries: RecoveryCopy[]): 
   const copies = recoveries.filter((c) => c.fileSystem.site === site);
   const all = [...own, ...copies.map((c) => c.fileSystem)];
   return {
-    fileSystems: [...own.map((fs) => fileSystemPlan(m, fs, `file-system-${fs.key}`)), ...copies.map((c) => fileSystemPlan(m, c.fileSystem, `recovery-${c.fileSystem.key}`, c.backupId))],
+    fileSystems: [...own.map((fs) => fileSystemPlan(m, fs, `file-system-${fs.key}`)), ...copies.map((c) => fileSystemPlan(m, c.fileSystem, `recovery-${c.fileSystem.key}`, c.backupId, c.drill))],
     reads: all.flatMap((fs) => fs.repositories.map((r) => r.bucket.site)),
   };
 }

@@ -13,12 +13,21 @@ export interface Activation {
   fileSystems?: string[];
   /** File system key -> AWS Backup / FSx backup id to restore it from (a copy at the site). */
   fromBackup?: Record<string, string>;
+  /**
+   * A drill (LUSTREFORM_DRILL=1): the cold standbys are rebuilt while the primary runs, to rehearse
+   * the failover, and their repositories import only: no automatic export, so nothing a drill writes
+   * reaches the replicas (a two-way edge would carry it home to production). Their file systems
+   * carry the tag `lustreform:drill=true`, and `lustreform export` refuses them.
+   */
+  drill?: boolean;
 }
 
 export interface RecoveryCopy {
   entry: Recovery;
   fileSystem: FileSystem;
   backupId?: string;
+  /** Rebuilt for a drill: repositories import only (see Activation.drill). */
+  drill: boolean;
 }
 
 const activated = (rec: Recovery, a?: Activation) => !!a && a.site === rec.site.key && (!a.fileSystems || a.fileSystems.includes(rec.fileSystem.key));
@@ -27,7 +36,17 @@ const activated = (rec: Recovery, a?: Activation) => !!a && a.site === rec.site.
 export function deployedRecoveries(m: Blueprint, activation?: Activation): RecoveryCopy[] {
   return m.recovery
     .filter((rec) => rec.standby === 'warm' || activated(rec, activation))
-    .map((entry) => ({ entry, fileSystem: recoveredFileSystem(m, entry), backupId: activated(entry, activation) ? activation?.fromBackup?.[entry.fileSystem.key] : undefined }));
+    .map((entry) => {
+      const on = activated(entry, activation);
+      const drill = on && !!activation?.drill && entry.standby === 'cold';
+      const fileSystem = recoveredFileSystem(m, entry);
+      return {
+        entry,
+        fileSystem: drill ? { ...fileSystem, repositories: fileSystem.repositories.map((r) => ({ ...r, autoExport: [] })) } : fileSystem,
+        backupId: on ? activation?.fromBackup?.[entry.fileSystem.key] : undefined,
+        drill,
+      };
+    });
 }
 
 /**

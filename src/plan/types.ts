@@ -195,6 +195,8 @@ export interface FileSystemPlan {
   id: string;
   key: string;
   nameTag: string;
+  /** The file system's own tags (beside the provider's default tags): Name, lustreform:filesystem, and lustreform:drill on a drill copy. */
+  tags: Record<string, string>;
   deploymentType: string;
   storageType: string;
   storageCapacity?: number;

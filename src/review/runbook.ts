@@ -1,7 +1,13 @@
 /**
  * `lustreform runbook`: the disaster-recovery runbook of a blueprint, for an on-call engineer at
  * 3 a.m.: what each path can lose (RPO) and how long it takes to come back (RTO), the exact
- * commands for failover and failback, what data is at risk, and what `verify` checks.
+ * commands for failover and failback, what data is at risk, and what `verify` checks; first, what
+ * would stop a failover today; last per recovery site, a drill that rehearses it.
+ *
+ * Deletions: with deleteMarkers (the default) S3 replicates delete markers; a DELETE of a specific
+ * version is never replicated (S3 User Guide, "Replicating delete markers between buckets": "If you
+ * specify an object version ID to delete in a DELETE request, Amazon S3 deletes that object version
+ * in the source bucket. But it doesn't replicate the deletion in the destination buckets").
  */
 import { isScratch, type Blueprint, type FileSystem, type Recovery, type Repository } from '../blueprint/model';
 import { restoreTime } from '../aws/s3';
@@ -10,7 +16,12 @@ import { ALARM_KINDS } from '../plan/monitoring';
 import { planBlueprint, plannedAlarms, stacksOf } from '../plan/plan';
 import type { AlarmKind, Plan } from '../plan/types';
 import { expectedIntervalHours } from '../aws/cron';
-import { archiveClasses, archivedReplicas, replicaAt, s3Uri } from '../blueprint/topology';
+import { archiveClasses, archivedReplicas, replicaAt, s3Uri, stateBlocksFailover } from '../blueprint/topology';
+import { failoverProblems } from '../plan/failover';
+import { fsxKeyStatement } from '../aws/fsx';
+import { partitionOf } from '../aws/regions';
+import { accountOf } from '../plan/arns';
+import type { Bucket, Site } from '../blueprint/model';
 import { schemaDefault } from '../blueprint/schema';
 import { COPY_LAG_HOURS } from '../plan/recovery';
 import { cdkCli } from '../stacks/cdk-cli';
@@ -77,9 +88,99 @@ function alarmSection(m: Blueprint, plan: Plan, file: string): string[] {
 
 const cmd = (file: string, line: string) => `npx lustreform ${line.replace('<file>', file)}`;
 
+/**
+ * What would stop a failover to each recovery site today, in the words `lustreform failover`
+ * would refuse with: the state backend (STA003) and the activation's own problems (a repository
+ * without a replica there). Backup-rebuilt entries are checked as if given a backup id.
+ */
+export function failoverBlockers(m: Blueprint): string[] {
+  return [...new Set(m.recovery.map((r) => r.site))].flatMap((site) => {
+    const fromBackup = Object.fromEntries(m.recovery.filter((r) => r.site === site && !r.fileSystem.repositories.length).map((r) => [r.fileSystem.key, 'backup-00000000']));
+    const state = stateBlocksFailover(m, site);
+    return [...(state ? [`the state backend: ${state}`] : []), ...failoverProblems(m, { site: site.key, fromBackup })].map((p) => `\`failover --to ${site.key}\` would refuse: ${p}`);
+  });
+}
+
+/** Days a noncurrent version under `prefix` stays in `bucket` (bucket-wide or a lifecycle rule on an overlapping prefix, the shortest); undefined: kept. */
+function noncurrentDays(bucket: Bucket, prefix: string): number | undefined {
+  const days = [bucket.noncurrentVersionExpirationDays, ...bucket.lifecycle.filter((l) => l.prefix.startsWith(prefix) || prefix.startsWith(l.prefix)).map((l) => l.noncurrentVersionExpirationDays)].filter((d): d is number => d !== undefined);
+  return days.length ? Math.min(...days) : undefined;
+}
+
+/** The recovery copies at `site` that read a customer-managed-key replica: the buckets, each with its key. */
+function keyedReplicas(m: Blueprint, entries: Recovery[], site: Site): Bucket[] {
+  const out = new Set<Bucket>();
+  for (const e of entries) for (const r of e.fileSystem.repositories) {
+    const replica = replicaAt(m, r.bucket, site)?.replica;
+    if (replica?.encryption.kind === 'kms-key') out.add(replica);
+  }
+  return [...out];
+}
+
+/** The runbook step that admits a rebuilt file system (a new id, so a new service-linked role) to the replicas' keys. */
+function keyStep(file: string, site: Site, buckets: Bucket[], n: number): string[] {
+  if (!buckets.length) return [];
+  const partition = partitionOf(site.region);
+  const lines = [`${n}. Admit the rebuilt file systems to the replicas' keys before importing. A rebuilt file system has a new id, so FSx reaches S3 through a new service-linked role, \`AWSServiceRoleForFSxS3Access_<file system id>\`, which gets no KMS permission from IAM; until the key policy admits it, the import fails. Get the id (the subject of each \`key admits FSx\` row) and the statement with it filled in:`, '', '   ```sh', `   ${cmd(file, `verify -b <file> --site ${site.key}`)}`, '   ```'];
+  const byKey = new Map<string, Bucket[]>();
+  for (const b of buckets) if (b.encryption.kind === 'kms-key') byKey.set(b.encryption.keyArn, [...(byKey.get(b.encryption.keyArn) ?? []), b]);
+  for (const [key, bs] of byKey) {
+    lines.push(`   and add, for each rebuilt file system, to the policy of ${key} (${bs.map((b) => `bucket ${b.name}`).join(', ')}):`, '', '   ```json', `   ${JSON.stringify(fsxKeyStatement({ partition, account: accountOf(site), fileSystemId: '<file system id>', buckets: bs.map((b) => b.name), bucketRegion: bs[0].site.region }))}`, '   ```');
+  }
+  return lines;
+}
+
+/**
+ * The rehearsal of a failover to `site` while the primary runs: the cold standbys rebuilt with
+ * LUSTREFORM_DRILL=1 (repositories import only, so nothing the drill writes reaches the replicas,
+ * which a two-way edge would carry home to production), imported, read back against S3, checked
+ * and torn down. Every command is run as written by test/recovery/recovery.test.ts.
+ */
+function drillSection(m: Blueprint, file: string, site: Site, entries: Recovery[], deploy: string[]): string[] {
+  const cold = entries.filter((e) => e.standby === 'cold');
+  if (!cold.length) return [];
+  const fromBackup = cold.filter((e) => !e.fileSystem.repositories.length);
+  const fsList = cold.map((e) => e.fileSystem.key).join(',');
+  const env = `LUSTREFORM_BLUEPRINT=${file} LUSTREFORM_FAILOVER=${site.key}:${fsList}${fromBackup.length ? ` LUSTREFORM_FROM_BACKUP=${fromBackup.map((e) => `${e.fileSystem.key}=<backup id>`).join(',')}` : ''} LUSTREFORM_DRILL=1`;
+  const args = `${cold.map((e) => ` --file-system ${e.fileSystem.key}`).join('')}${fromBackup.map((e) => ` --from-backup ${e.fileSystem.key}=<backup id>`).join('')}`;
+  const lustre = deploy[deploy.length - 1];
+  const others = deploy.slice(0, -1);
+  const out = [
+    `## Drill: rehearse the failover to ${site.key}`,
+    '',
+    `Run it while ${[...new Set(cold.map((e) => e.fileSystem.site.key))].join(', ')} keeps running, for instance once a quarter. In a drill the rebuilt file systems import only: no automatic export, so nothing written on them reaches the replicas (a two-way edge would carry it home to production); they carry the tag \`lustreform:drill=true\`, and \`lustreform export\` refuses them. They cost what the file systems cost while they run: tear them down the same day.`,
+    '',
+    '1. Check the site stands alone and write the drill stacks:',
+    '',
+    '   ```sh',
+    `   ${cmd(file, `failover -b <file> --to ${site.key}${args} --drill`)}`,
+    '   ```',
+    '2. Deploy them:',
+    '',
+    '   ```sh',
+    `   ${env} npx ${cdkCli().command} deploy ${deploy.join(' ')}`,
+    '   ```',
+  ];
+  let n = 3;
+  const keyed = keyedReplicas(m, cold, site);
+  if (keyed.length) out.push(...keyStep(file, site, keyed, n++));
+  out.push(`${n++}. Import metadata from the replicas:`, '', '   ```sh', `   ${cmd(file, `import -b <file> --site ${site.key} --wait --restore-archived`)}`, '   ```');
+  const linked = cold.filter((e) => e.fileSystem.repositories.length);
+  out.push(`${n++}. On a client, mount each file system (the <file system>_mount_command output of ${lustre}) and read back a sample of files, compared with S3; this is a full verify too:`, '', '   ```sh');
+  for (const e of linked) out.push(`   ${cmd(file, `verify -b <file> --site ${site.key} --file-system ${e.fileSystem.key} --mount <mount point> --sample 20`)}`);
+  if (!linked.length) out.push(`   ${cmd(file, `verify -b <file> --site ${site.key}`)}`);
+  out.push('   ```');
+  out.push(`${n++}. Tear the drill down, then put the site's other stacks back as they run without a failover:`, '', '   ```sh', `   ${env} npx ${cdkCli().command} destroy ${lustre}`);
+  if (others.length) out.push(`   LUSTREFORM_BLUEPRINT=${file} npx ${cdkCli().command} deploy ${others.join(' ')}`);
+  out.push('   ```', '');
+  return out;
+}
+
 export function runbookMarkdown(m: Blueprint, file: string): string {
   const plan = planBlueprint(m);
   const out: string[] = [`# Disaster-recovery runbook: ${m.name}`, '', `Generated by \`lustreform runbook -b ${file}\` from the blueprint; regenerate it whenever the blueprint changes.`, ''];
+  const blockers = failoverBlockers(m);
+  if (blockers.length) out.push('## Fix first: a failover would refuse today', '', ...blockers.map((b) => `- ${b}`), '', `\`${cmd(file, 'validate -b <file>')}\` reports the same findings; fix them before you need this runbook.`, '');
   const primarySites = [...new Set([...m.fileSystems.values()].map((f) => f.site.key))];
   out.push('## At a glance', '', '| file system | runs at | recovers to | standby | rebuilt from | RPO (data that can be lost) | RTO (time to serve again) |', '| --- | --- | --- | --- | --- | --- | --- |');
   for (const rec of m.recovery) {
@@ -123,6 +224,18 @@ export function runbookMarkdown(m: Blueprint, file: string): string {
       const e = replicaAt(m, r.bucket, rec.site)?.edge;
       if (e && e.mode === 'one-way') risks.push(`results written at **${rec.site.key}** into ${r.fileSystemPath} do not flow back to ${r.bucket.key}: copy them back before failback (the edge is one-way).`);
     }
+    for (const r of rec.fileSystem.repositories) {
+      const found = replicaAt(m, r.bucket, rec.site);
+      if (!found?.edge) continue;
+      const { replica, edge } = found;
+      if (!edge.deleteMarkers) {
+        risks.push(`deletions in **${r.bucket.key}** under ${r.prefix || '/'} do not replicate (deleteMarkers: false): ${replica.key} keeps what is deleted at the source, so a rebuilt ${rec.fileSystem.key} also shows files deleted before the failover.`);
+        continue;
+      }
+      const days = noncurrentDays(replica, r.prefix);
+      const kept = days === undefined ? 'for as long as its versions are kept (no noncurrent-version expiry on it)' : `for ${days} day${days === 1 ? '' : 's'} (its noncurrent-version expiry)`;
+      risks.push(`deletions replicate: an object deleted in **${r.bucket.key}** under ${r.prefix || '/'} gets a delete marker in ${replica.key} too (deleteMarkers defaults to true${edge.mode === 'two-way' ? '; both ways on this two-way edge' : ''}), so a deletion by mistake is not saved by the replica. The deleted object stays recoverable at ${replica.key} ${kept}: remove its delete marker there (delete the marker's version) to bring it back. Deleting a specific version is never replicated.`);
+    }
   }
   out.push(...(risks.length ? [...new Set(risks)].map((r) => `- ${r}`) : ['- Nothing beyond the RPOs above.']), '');
 
@@ -146,7 +259,10 @@ export function runbookMarkdown(m: Blueprint, file: string): string {
     }
     out.push(`${fromBackup.length ? 3 : 2}. Check the site stands alone and write the stacks with the standbys active (it prints the next commands):`, '', '   ```sh', `   ${cmd(file, `failover -b <file> --to ${site.key}${failoverArgs}`)}`, '   ```');
     out.push(`${fromBackup.length ? 4 : 3}. Deploy the recovery site:`, '', '   ```sh', `   ${failoverEnv} npx ${cdkCli().command} deploy ${deploy.join(' ')}`, '   ```');
-    out.push(`${fromBackup.length ? 5 : 4}. Import metadata, mount, load contents where preload asks, and check:`, '', '   ```sh', `   ${cmd(file, `import -b <file> --site ${site.key} --wait --restore-archived`)}`, `   # on each client: the <file system>_mount_command output of ${lustre}`);
+    const keyed = keyedReplicas(m, entries, site);
+    let step = fromBackup.length ? 5 : 4;
+    if (keyed.length) out.push(...keyStep(file, site, keyed, step++));
+    out.push(`${step}. Import metadata, mount, load contents where preload asks, and check:`, '', '   ```sh', `   ${cmd(file, `import -b <file> --site ${site.key} --wait --restore-archived`)}`, `   # on each client: the <file system>_mount_command output of ${lustre}`);
     for (const e of entries.filter((x) => x.fileSystem.repositories.some((r) => r.preload === 'content'))) out.push(`   ${cmd(file, `hydrate -b <file> --file-system ${e.fileSystem.key} --mount /mnt/${e.fileSystem.key}`)}`);
     out.push(`   ${cmd(file, `verify -b <file> --site ${site.key}`)}`, '   ```', '');
 
@@ -160,6 +276,7 @@ export function runbookMarkdown(m: Blueprint, file: string): string {
     out.push('4. Import at the primary and check:', '', '   ```sh');
     for (const p of primaries) out.push(`   ${cmd(file, `import -b <file> --site ${p.key} --wait`)}`, `   ${cmd(file, `verify -b <file> --site ${p.key}`)}`);
     out.push('   ```', '');
+    out.push(...drillSection(m, file, site, entries, deploy));
   }
   if (!m.recovery.length) out.push('## Failover', '', 'This blueprint has no `recovery` entries: nothing is rebuilt at another site. Add one per file system that must survive the loss of its site.', '');
 

@@ -1,6 +1,10 @@
 import type { Blueprint, Site } from '../blueprint/model';
 import type { ModelPath } from '../blueprint/findings';
 import { fileSystemsOf, hit, type Rule } from './rule';
+import { bucketReaders } from '../blueprint/topology';
+import { fsxKeyStatement } from '../aws/fsx';
+import { partitionOf } from '../aws/regions';
+import { accountOf } from '../plan/arns';
 
 /** Every customer-managed key the blueprint names, with the site that uses it and where it is written. */
 function keysOf(m: Blueprint): { arn: string; site: Site; path: ModelPath; what: string }[] {
@@ -34,6 +38,28 @@ export const kmsRules: Rule[] = [
       fileSystemsOf(m).flatMap((fs) => {
         const region = fs.kmsKeyArn?.split(':')[3];
         return region && region !== fs.site.region ? [hit([...fs.path, 'kmsKeyArn'], `the key is in ${region}, the file system in ${fs.site.region}; FSx needs a key of its own region`)] : [];
+      }),
+  },
+  {
+    id: 'KMS003',
+    severity: 'warning',
+    summary: "A bucket a file system reads (a repository, or the replica a recovery copy reads) uses a customer-managed key: the key policy must admit that file system's FSx service-linked role, which is new for every file system (a rebuilt one too).",
+    check: (m) =>
+      [...m.buckets.values()].flatMap((b) => {
+        if (b.encryption.kind !== 'kms-key') return [];
+        const readers = bucketReaders(m, b);
+        if (!readers.length) return [];
+        const partition = partitionOf(b.site.region);
+        const who = readers.map((r) => (r.recovery ? `${r.fileSystem.key} rebuilt at ${r.site.key} (${r.recovery.standby} standby: a new id at every failover)` : `${r.fileSystem.key} at ${r.site.key}`)).join(', ');
+        const statements = [...new Map(readers.map((r) => [accountOf(r.site), r.site])).values()].map((site) =>
+          JSON.stringify(fsxKeyStatement({ partition, account: accountOf(site), fileSystemId: '<file system id>', buckets: [b.name], bucketRegion: b.site.region })),
+        );
+        return [
+          hit(
+            [...b.path, 'encryption', 'kmsKeyArn'],
+            `bucket ${b.key} uses the customer-managed key ${b.encryption.keyArn}; FSx reads and writes it through each file system's own service-linked role AWSServiceRoleForFSxS3Access_<file system id> (path aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/; file system ${who}), which gets no KMS permission from IAM: until the key policy admits it, imports and exports of those paths fail. Add to the key policy (lustreform does not manage key policies), once per file system id: ${statements.join(' ')}. \`lustreform verify\` checks it on the live file system; the runbook's failover steps repeat it for the rebuilt one`,
+          ),
+        ];
       }),
   },
 ];

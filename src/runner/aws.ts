@@ -7,6 +7,7 @@
 import { BackupClient } from '@aws-sdk/client-backup';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { FSxClient } from '@aws-sdk/client-fsx';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient, type S3ControlClientConfig } from '@aws-sdk/client-s3-control';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -20,6 +21,7 @@ export interface SiteClients {
   s3control: S3ControlClient;
   cloudwatch: CloudWatchClient;
   backup: BackupClient;
+  kms: KMSClient;
   /** The site's account id: the blueprint's, else the caller's (STS GetCallerIdentity). */
   accountId(): Promise<string>;
 }
@@ -43,6 +45,7 @@ export function clientsFor(model: Blueprint, site: Site, region = site.region): 
     s3control: s3ControlClient(common),
     cloudwatch: new CloudWatchClient(common),
     backup: new BackupClient(common),
+    kms: new KMSClient(common),
     accountId: () =>
       (account ??= site.account
         ? Promise.resolve(site.account.id)

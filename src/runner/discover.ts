@@ -21,6 +21,8 @@ export interface LiveFileSystem {
   lifecycle: string;
   /** GiB */
   storageCapacity: number;
+  /** Rebuilt for a drill (tag `lustreform:drill=true`): its repositories import only, and nothing is exported from it. */
+  drill: boolean;
   repositories: LiveRepository[];
 }
 
@@ -44,7 +46,7 @@ export async function discover(model: Blueprint, site: Site, clients: SiteClient
       missing.push(fs);
       continue;
     }
-    found.push({ fs, site, id: live.FileSystemId, lifecycle: live.Lifecycle ?? 'UNKNOWN', storageCapacity: live.StorageCapacity ?? 0, repositories: await associations(clients, live.FileSystemId, fs.repositories) });
+    found.push({ fs, site, id: live.FileSystemId, lifecycle: live.Lifecycle ?? 'UNKNOWN', storageCapacity: live.StorageCapacity ?? 0, drill: tag(live, 'lustreform:drill') === 'true', repositories: await associations(clients, live.FileSystemId, fs.repositories) });
   }
   return { found, missing };
 }

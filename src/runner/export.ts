@@ -57,6 +57,10 @@ export async function runExport(model: Blueprint, opts: ExportOptions): Promise<
     problems.push(...d.problems);
     for (const live of d.lives) {
       if (!live.repositories.some(writes)) continue;
+      if (live.drill) {
+        problems.push(`${d.site.key}/${live.fs.key} (${live.id}) is a drill copy (tag lustreform:drill=true): nothing is exported from it, so a drill never writes into buckets that replicate back to production; tear it down when the drill is done`);
+        continue;
+      }
       clientsOf.set(live, d.clients);
       const blocking = await settleAssociations(live, d.clients, writes, opts.wait ? opts.deadline : 0, opts.clock);
       if (blocking.length) {

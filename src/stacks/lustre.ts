@@ -84,7 +84,7 @@ export class LustreFileSystem extends Construct {
       backupId: fs.backupId,
       ...(backups ? { automaticBackupRetentionDays: backups.retentionDays, dailyAutomaticBackupStartTime: backups.dailyAt, copyTagsToBackups: backups.copyTagsToBackups } : {}),
       skipFinalBackup: fs.skipFinalBackup,
-      tags: { Name: fs.nameTag, 'lustreform:filesystem': key },
+      tags: fs.tags,
       dependsOn: rules.length ? rules : undefined,
     });
     this.fileSystem.overrideLogicalId(key);

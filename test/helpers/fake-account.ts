@@ -94,6 +94,9 @@ export class FakeAccount {
       }
       if (!scope || !['sts', 'ec2', 'kms', 'cloudtrail', 'organizations', 'servicequotas', 'lambda', 'backup', 's3'].includes(scope.service)) return false;
       if (scope.service === 'backup' && !(req.url ?? '').startsWith('/global-settings')) return false;
+      // Object calls (GetObject, ListObjectsV2) go on to FakeAws's S3, which holds the objects.
+      const s3Url = new URL(req.url ?? '/', 'http://fake');
+      if (scope.service === 's3' && ((s3Url.pathname.split('/')[2] ?? '') !== '' || s3Url.searchParams.get('list-type') === '2')) return false;
       void this.handle(req, res, scope);
       return true;
     };

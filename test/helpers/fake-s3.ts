@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 /** An object of the fake bucket: what HeadObject, ListObjectsV2 and RestoreObject see. */
 export interface FakeObject {
   size?: number;
+  /** What GetObject returns (its length is the size when given). */
+  body?: string;
   storageClass?: string;
   archiveStatus?: string;
   restore?: string;
@@ -19,7 +21,7 @@ export interface FakeCall {
 
 /**
  * A local HTTP server speaking the slice of the S3 REST protocol (path style) that lustreform
- * calls: HeadObject, RestoreObject, ListObjectsV2. Reached through AWS_ENDPOINT_URL_S3, so the
+ * calls: HeadObject, GetObject, RestoreObject, ListObjectsV2. Reached through AWS_ENDPOINT_URL_S3, so the
  * real SDK (signing, serialization, error parsing) runs against it.
  */
 export class FakeS3 {
@@ -71,11 +73,20 @@ export class FakeS3 {
     }
     if (call.method === 'GET' && url.searchParams.get('list-type') === '2') {
       const prefix = url.searchParams.get('prefix') ?? '';
+      for (const o of this.objects.values()) if (o.body !== undefined) o.size = Buffer.byteLength(o.body);
       const contents = [...this.objects.entries()]
         .filter(([k]) => k.startsWith(`${bucket}/${prefix}`))
         .map(([k, o]) => `<Contents><Key>${k.slice(bucket.length + 1)}</Key><Size>${o.size ?? 0}</Size><StorageClass>${o.storageClass ?? 'STANDARD'}</StorageClass>${o.restore ? `<RestoreStatus><IsRestoreInProgress>${o.restore.includes('"true"')}</IsRestoreInProgress></RestoreStatus>` : ''}</Contents>`)
         .join('');
       return this.send(res, 200, `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${bucket}</Name><Prefix>${prefix}</Prefix><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`, 'application/xml');
+    }
+    if (call.method === 'GET' && key) {
+      if (!object) return this.error(res, 404, 'NoSuchKey');
+      // As S3: an object in Glacier Flexible Retrieval or Deep Archive is not readable before a restore completes.
+      if ((object.storageClass === 'GLACIER' || object.storageClass === 'DEEP_ARCHIVE') && !object.restore?.includes('ongoing-request="false"')) return this.error(res, 403, 'InvalidObjectState');
+      const body = Buffer.from(object.body ?? '');
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length, etag: '"x"', 'last-modified': new Date(0).toUTCString() });
+      return void res.end(body);
     }
     return this.error(res, 400, 'NotImplemented');
   }

@@ -240,6 +240,10 @@ describe('lustreform runbook', () => {
       `LUSTREFORM_BLUEPRINT=${bp} LUSTREFORM_FAILOVER=recovery:work,archive LUSTREFORM_FROM_BACKUP=archive=<backup id> npx ${CLI} deploy climate-recovery-storage climate-recovery-lustre`,
       `LUSTREFORM_BLUEPRINT=${bp} LUSTREFORM_FAILOVER=recovery:work,archive LUSTREFORM_FROM_BACKUP=archive=<backup id> npx ${CLI} destroy climate-recovery-lustre`,
       `LUSTREFORM_BLUEPRINT=${bp} npx ${CLI} deploy '*'`,
+      // The drill: the same activation with LUSTREFORM_DRILL=1, and the storage stack put back.
+      `LUSTREFORM_BLUEPRINT=${bp} LUSTREFORM_FAILOVER=recovery:work,archive LUSTREFORM_FROM_BACKUP=archive=<backup id> LUSTREFORM_DRILL=1 npx ${CLI} deploy climate-recovery-storage climate-recovery-lustre`,
+      `LUSTREFORM_BLUEPRINT=${bp} LUSTREFORM_FAILOVER=recovery:work,archive LUSTREFORM_FROM_BACKUP=archive=<backup id> LUSTREFORM_DRILL=1 npx ${CLI} destroy climate-recovery-lustre`,
+      `LUSTREFORM_BLUEPRINT=${bp} npx ${CLI} deploy climate-recovery-storage`,
     ]);
     for (const line of cdktf.map(fill)) {
       // The environment goes through the cdktf app as cdktf runs it; the stacks it names must come out.

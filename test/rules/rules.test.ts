@@ -122,6 +122,8 @@ const CASES: Case[] = [
   { id: 'SAF003', mutate: (d) => (repo(d).preload = 'none'), path: 'fileSystems.work.repositories[0].preload' },
   { id: 'KMS001', mutate: (d) => (d.buckets.input.encryption.kmsKeyArn = 'arn:aws:kms:eu-central-1:999999999999:key/k'), path: 'buckets.input.encryption.kmsKeyArn' },
   { id: 'KMS002', mutate: (d) => (d.fileSystems.archive.kmsKeyArn = 'arn:aws:kms:eu-west-1:111111111111:key/k'), path: 'fileSystems.archive.kmsKeyArn' },
+  // A keyed bucket a file system starts to read: output, with a customer-managed key (the example acknowledges only input's).
+  { id: 'KMS003', mutate: (d) => (d.buckets.output.encryption = { kmsKeyArn: 'arn:aws:kms:eu-central-1:111111111111:key/k' }), path: 'buckets.output.encryption.kmsKeyArn' },
   { id: 'SAF002', mutate: (d) => (repo(d).autoExport = ['NEW']), path: 'fileSystems.work.repositories[0].autoExport' },
   { id: 'MON001', mutate: (d) => (d.backupPlans.nightly.schedule = 'cron(0 3 1 * ? *)'), path: 'backupPlans.nightly.schedule' },
   { id: 'BAK001', mutate: (d) => (work(d).backups = { retentionDays: 7 }), path: 'fileSystems.work.backups' },
@@ -195,7 +197,7 @@ describe('rules that must not miss half a case, nor contradict each other', () =
 
 describe('semantic rules', () => {
   test('the examples pass every rule (the multi-site one acknowledges its archived replica)', () => {
-    expect(validateDraft(multiSite()).findings.map((f) => [f.id, f.acknowledged !== undefined])).toEqual([['REC008', true]]);
+    expect(validateDraft(multiSite()).findings.map((f) => [f.id, f.acknowledged !== undefined])).toEqual([['KMS003', true], ['KMS003', true], ['REC008', true]]);
     expect(validateDraft(quickstart()).findings).toEqual([]);
   });
 

@@ -86,7 +86,7 @@ describe('task paths', () => {
     const model = validateDraft(d).model!;
     const fs = model.fileSystems.get('work')!;
     const repository = { ...fs.repositories[0], purpose, preload: 'metadata', autoExport: [] };
-    return { fs, site: fs.site, id: 'fs-1', lifecycle: 'AVAILABLE', storageCapacity: 1200, repositories: Array.from({ length: repos }, (_, i) => ({ repository: { ...repository, fileSystemPath: `/d${i}`, prefix: `p${i}/` } as never })) };
+    return { fs, site: fs.site, id: 'fs-1', lifecycle: 'AVAILABLE', storageCapacity: 1200, drill: false, repositories: Array.from({ length: repos }, (_, i) => ({ repository: { ...repository, fileSystemPath: `/d${i}`, prefix: `p${i}/` } as never })) };
   };
 
   test('at most 100 paths a task', () => {
