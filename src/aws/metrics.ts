@@ -72,6 +72,9 @@ export const LAMBDA_ERRORS: MetricFact = { namespace: 'AWS/Lambda', name: 'Error
 /** Messages waiting in a queue (SQS Developer Guide, available metrics; QueueName is the only dimension); not reported for an inactive, empty queue. */
 export const SQS_VISIBLE: MetricFact = { namespace: 'AWS/SQS', name: 'ApproximateNumberOfMessagesVisible', dimensions: ['QueueName'], statistic: 'Maximum' };
 
+/** Age in seconds of the oldest message not yet deleted (SQS Developer Guide, "Available CloudWatch metrics for Amazon SQS"; dimension QueueName). */
+export const SQS_OLDEST: MetricFact = { namespace: 'AWS/SQS', name: 'ApproximateAgeOfOldestMessage', dimensions: ['QueueName'], statistic: 'Maximum' };
+
 /** The dimensions of a query or alarm on `metric`, refusing a set that is not exactly the published one. */
 export function dimensionsOf(metric: MetricFact, values: Record<string, string>): { Name: string; Value: string }[] {
   const given = Object.keys(values).sort();

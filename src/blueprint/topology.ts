@@ -2,7 +2,8 @@
  * Topology queries over the model: where a repository's data lives in S3, which way edges
  * replicate, which copy of a bucket a site can read, which storage classes a bucket's objects reach.
  */
-import type { Blueprint, Bucket, FileSystem, Recovery, ReplicationEdge, Repository, Site } from './model';
+import type { ArchiveRestore, Blueprint, Bucket, FileSystem, Recovery, ReplicationEdge, Repository, Site } from './model';
+import { schemaDefault } from './schema';
 
 /** `/a/b/` -> `/a/b`; `/` stays `/`. */
 export const normalizeFsPath = (p: string): string => (p === '/' ? '/' : p.replace(/\/+$/, ''));
@@ -55,6 +56,33 @@ export function archivedReplicas(m: Blueprint, rec: Recovery): { repository: Rep
     const classes = replica ? [...archiveClasses(m, replica)].filter((c) => c === 'GLACIER' || c === 'DEEP_ARCHIVE') : [];
     return replica && replica !== r.bucket && classes.length ? [{ repository: r, replica, classes }] : [];
   });
+}
+
+/**
+ * Every archive restore to deploy: the blueprint's entries, and one for each replica a recovery
+ * file system reads whose objects reach GLACIER or DEEP_ARCHIVE (else its first reads after a
+ * failover fail), at the recovery site, with the tier, days and addresses of the source's entry
+ * (the schema's defaults and no addresses when the source has none). Deployed with the site's
+ * protection stack in normal times, so it is in place before a failover. Here, not in plan,
+ * because rules count them too (RST006: what one trail per site can select).
+ */
+export function archiveRestoreEntries(m: Blueprint): ArchiveRestore[] {
+  const entries = [...m.archiveRestore];
+  for (const rec of m.recovery) {
+    for (const { repository: r, replica } of archivedReplicas(m, rec)) {
+      if (entries.some((e) => e.bucket === replica && r.prefix.startsWith(e.prefix))) continue;
+      const source = m.archiveRestore.find((e) => e.bucket === r.bucket && r.prefix.startsWith(e.prefix));
+      entries.push({
+        path: rec.path,
+        bucket: replica,
+        prefix: r.prefix,
+        tier: source?.tier ?? schemaDefault<ArchiveRestore['tier']>('archiveRestore', 'tier'),
+        days: source?.days ?? schemaDefault<number>('archiveRestore', 'days'),
+        notify: source?.notify ?? [],
+      });
+    }
+  }
+  return entries;
 }
 
 /**

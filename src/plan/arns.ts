@@ -52,3 +52,11 @@ export const batchRoleName = (m: Blueprint, site: Site): string => roleName(m, '
 export function batchReportBucketName(m: Blueprint, site: Site, accountId: string): string {
   return `${m.name}-batch-${shortHash(`${site.key}/${site.region}`, 6)}-${accountId}`;
 }
+
+/** The one CloudTrail trail of a site's archive restores. */
+export const restoreTrailName = (m: Blueprint, site: Site): string => `${m.name}-restore-${site.key}`;
+
+/** The log bucket of a site's archive-restore trail: globally unique through the account id. */
+export function restoreTrailLogBucketName(m: Blueprint, site: Site, accountId: string): string {
+  return `${m.name}-trail-${shortHash(`${site.key}/${site.region}`, 6)}-${accountId}`;
+}

@@ -31,6 +31,7 @@ import {
   S3_BYTES_PENDING,
   S3_FAILED_REPLICATION,
   S3_REPLICATION_LATENCY,
+  SQS_OLDEST,
   SQS_VISIBLE,
   type MetricFact,
 } from '../aws/metrics';
@@ -52,7 +53,8 @@ export const ALARM_KINDS: Record<AlarmKind, { means: string; first: string }> = 
   'replication-failed': { means: 'S3 could not replicate objects of a rule: the DR copy misses them', first: 'check the destination bucket and its KMS key policy (they must admit the source account\'s replication role), then replicate what failed: `npx lustreform replicate-existing -b <blueprint> --wait`' },
   'replication-latency': { means: 'replication lags longer than allowed: the recovery point grows', first: 'check `BytesPendingReplication` on the site\'s dashboard and the destination\'s health; RTC rules promise 15 minutes' },
   'backup-missed': { means: 'no backup completed in the plan\'s interval: the newest recovery point is getting old', first: 'look at the plan\'s jobs in AWS Backup (console or `aws backup list-backup-jobs`); a job never started can mean the selection matches no file system (its lustreform tags) or the role lacks permissions' },
-  'restore-errors': { means: 'the archive-restore function failed: reads of archived objects are not being restored', first: 'read the function\'s log group /aws/lambda/<function>; retries go to its dead-letter queue' },
+  'restore-errors': { means: 'the archive-restore function failed (an invocation error or timeout): reads of archived objects are not being restored', first: 'read the function\'s log group /aws/lambda/<function>; its queue retries each read up to 5 times, then moves it to the dead-letter queue' },
+  'restore-backlog': { means: 'reads of archived objects wait in the restore queue for more than an hour: the function is throttled, or its event source mapping is disabled', first: 'check the function\'s throttles and the account\'s unreserved concurrency (`npx lustreform doctor -b <blueprint>`), and that the event source mapping of the queue <function>-queue is Enabled' },
   'restore-dead-letters': { means: 'restore requests failed after every retry and wait in the dead-letter queue', first: 'read a message of the queue (its event), fix the cause in the function\'s log, then restore with `npx lustreform import -b <blueprint> --restore-archived`' },
 };
 
@@ -170,15 +172,28 @@ export function backupEventRules(m: Blueprint, site: Site): BackupEventRulePlan[
   ];
 }
 
-/** An archive-restore function's alarms: its errors, and dead letters waiting. */
-export function restoreAlarms(m: Blueprint, site: Site, key: string, functionName: string, deadLetterQueue: string): AlarmPlan[] {
+/**
+ * An archive restore's alarms: its function failing (an invocation error: timeouts, crashes; a
+ * failed message alone is reported back to the queue, not an error), its queue not draining (the
+ * oldest message older than RESTORE_BACKLOG_SECONDS: throttled, or the event source mapping
+ * stopped), and dead letters waiting.
+ */
+export function restoreAlarms(m: Blueprint, site: Site, key: string, functionName: string, queue: string, deadLetterQueue: string): AlarmPlan[] {
   if (!m.monitoring.enabled) return [];
   const subject = `restore-${key}`;
   return [
     alarm(m, site, { kind: 'restore-errors', subject, description: `archive restore ${functionName}: the function failed`, metric: LAMBDA_ERRORS, dimensions: { FunctionName: functionName }, periodSeconds: 300, comparison: 'GreaterThanThreshold', threshold: 0, treatMissingData: 'notBreaching' }),
+    alarm(m, site, { kind: 'restore-backlog', subject, description: `archive restore ${functionName}: reads wait in ${queue} longer than ${RESTORE_BACKLOG_SECONDS / 60} minutes`, metric: SQS_OLDEST, dimensions: { QueueName: queue }, periodSeconds: 300, comparison: 'GreaterThanThreshold', threshold: RESTORE_BACKLOG_SECONDS, treatMissingData: 'notBreaching' }),
     alarm(m, site, { kind: 'restore-dead-letters', subject, description: `archive restore ${functionName}: requests in its dead-letter queue`, metric: SQS_VISIBLE, dimensions: { QueueName: deadLetterQueue }, periodSeconds: 300, comparison: 'GreaterThanThreshold', threshold: 0, treatMissingData: 'notBreaching' }),
   ];
 }
+
+/**
+ * The age (seconds) past which a message of a restore queue means the function is not keeping up:
+ * longer than a re-check's delay (900 s) plus every receive a failing message gets before it moves
+ * to the dead-letter queue (5 x 360 s).
+ */
+export const RESTORE_BACKLOG_SECONDS = 3600;
 
 /** The topic policy: CloudWatch alarms of this account, EventBridge, and the account itself. */
 function topicStatements(m: Blueprint, site: Site, region: string): Statement[] {

@@ -68,7 +68,7 @@ export function planBlueprint(m: Blueprint, options: PlanOptions = {}): Plan {
     }
     if (lustre.fileSystems.length) add(site, 'lustre', { fileSystems: lustre.fileSystems, dashboard: board, otherRegions: [] }, [[site, 'storage'], ...lustre.reads.map((s): [Site, Layer] => [s, 'storage'])]);
     if (protection.backupPlans.length || protection.archiveRestore.length) {
-      add(site, 'protection', { backupPlans: protection.backupPlans, archiveRestore: protection.archiveRestore, backupEvents: protection.backupEvents, otherRegions: [] }, [[site, 'storage'], ...protection.waitsFor]);
+      add(site, 'protection', { backupPlans: protection.backupPlans, archiveRestore: protection.archiveRestore, restoreTrail: protection.restoreTrail, backupEvents: protection.backupEvents, otherRegions: [] }, [[site, 'storage'], ...protection.waitsFor]);
     }
   }
   const names = new Set(planned.map((p) => p.stack.name));

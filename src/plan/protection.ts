@@ -4,13 +4,13 @@
  * replica a recovery file system reads whose objects reach GLACIER or DEEP_ARCHIVE.
  */
 import type { ArchiveRestore, BackupPlan, Blueprint, Site } from '../blueprint/model';
-import { archivedReplicas } from '../blueprint/topology';
+import { archiveRestoreEntries as allArchiveRestores } from '../blueprint/topology';
+import { getObjectSelector } from '../aws/cloudtrail';
 import { partitionOf } from '../aws/regions';
-import { schemaDefault } from '../blueprint/schema';
-import { accountOf, objectsArn, roleName, shortHash, vaultArn, vaultName } from './arns';
+import { accountOf, objectsArn, restoreTrailLogBucketName, restoreTrailName, roleName, shortHash, vaultArn, vaultName } from './arns';
 import { operationalBucket } from './operational';
 import { backupEventRules, backupPlanAlarms, restoreAlarms } from './monitoring';
-import type { ArchiveRestorePlan, BackupEventRulePlan, BackupPlanPlan, Layer } from './types';
+import type { ArchiveRestorePlan, ArchiveRestoreTrailPlan, BackupEventRulePlan, BackupPlanPlan, Layer, RestoreFunctionPlan } from './types';
 
 /** How long the archive-restore trail's own log objects are kept. */
 export const TRAIL_LOG_EXPIRATION_DAYS = 30;
@@ -20,31 +20,8 @@ export const BACKUP_MANAGED_POLICIES = ['AWSBackupServiceRolePolicyForBackup', '
 export const plansAt = (m: Blueprint, site: Site): BackupPlan[] => [...m.backupPlans.values()].filter((p) => p.site === site);
 export const plansCopyingInto = (m: Blueprint, site: Site): BackupPlan[] => [...m.backupPlans.values()].filter((p) => p.copyTo.some((c) => c.site === site));
 
-/**
- * Every archive restore to deploy: the blueprint's entries, and one for each replica a recovery
- * file system reads whose objects reach GLACIER or DEEP_ARCHIVE (else its first reads after a
- * failover fail), at the recovery site, with the tier, days and addresses of the source's entry
- * (the schema's defaults and no addresses when the source has none). Deployed with the site's
- * protection stack in normal times, so it is in place before a failover.
- */
-export function archiveRestoreEntries(m: Blueprint): ArchiveRestore[] {
-  const entries = [...m.archiveRestore];
-  for (const rec of m.recovery) {
-    for (const { repository: r, replica } of archivedReplicas(m, rec)) {
-      if (entries.some((e) => e.bucket === replica && r.prefix.startsWith(e.prefix))) continue;
-      const source = m.archiveRestore.find((e) => e.bucket === r.bucket && r.prefix.startsWith(e.prefix));
-      entries.push({
-        path: rec.path,
-        bucket: replica,
-        prefix: r.prefix,
-        tier: source?.tier ?? schemaDefault<ArchiveRestore['tier']>('archiveRestore', 'tier'),
-        days: source?.days ?? schemaDefault<number>('archiveRestore', 'days'),
-        notify: source?.notify ?? [],
-      });
-    }
-  }
-  return entries;
-}
+/** Every archive restore to deploy (the blueprint's entries and those of archived replicas that recovery file systems read). */
+export const archiveRestoreEntries = (m: Blueprint): ArchiveRestore[] => allArchiveRestores(m);
 
 const prefixHash = (entry: ArchiveRestore) => shortHash(entry.prefix, 6);
 
@@ -62,31 +39,43 @@ export function restoreName(m: Blueprint, entry: ArchiveRestore): string {
 }
 
 /**
- * An archive restore as its protection stack renders it: a CloudTrail trail logging only GetObject
- * data events under the bucket/prefix into its own log bucket (CloudTrail's bucket policy
- * conditioned on the trail ARN), and the names the rule, function and queues take.
+ * How every restore function runs and is fed. No reserved concurrency: a new account's quota can be
+ * 10 and Lambda refuses any reservation that leaves fewer than 10 unreserved ("decreases account's
+ * UnreservedConcurrentExecution below its minimum value"), so the apply would fail there. A burst of
+ * misses (a job reading a whole archived tree) is bounded instead by the SQS queue between the rule
+ * and the function: its event source mapping's `scaling_config.maximum_concurrency` ("Limits the
+ * number of concurrent instances that the Amazon SQS event source can invoke", 2 to 1000: Lambda API
+ * Reference, ScalingConfig) holds the function to 5 at a time while the rest wait in the queue.
+ * The queue's visibility timeout is six times the function's ("set the source queue's visibility
+ * timeout to at least six times the configuration timeout on your function": Lambda Developer Guide,
+ * "Creating and configuring an Amazon SQS event source mapping"); a message received 5 times without
+ * success moves to the dead-letter queue, which keeps it 14 days (SQS's maximum).
+ */
+export const RESTORE_FUNCTION: RestoreFunctionPlan = {
+  runtime: 'nodejs22.x',
+  architecture: 'arm64',
+  timeoutSeconds: 60,
+  memoryMb: 256,
+  logRetentionDays: 30,
+  // Re-check delay of the completion re-checks: SQS's maximum DelaySeconds.
+  recheckSeconds: 900,
+  reservedConcurrency: undefined,
+  maximumConcurrency: 5,
+  batchSize: 10,
+  visibilityTimeoutSeconds: 6 * 60,
+  maxReceiveCount: 5,
+  deadLetterRetentionSeconds: 14 * 24 * 3600,
+};
+
+/**
+ * An archive restore as its protection stack renders it: its selector on the site's one trail,
+ * the names the rule, queues and function take, and how the function runs.
  */
 export function archiveRestorePlan(m: Blueprint, entry: ArchiveRestore): ArchiveRestorePlan {
   const bucket = entry.bucket;
   const region = bucket.site.region;
-  const partition = partitionOf(region);
-  const accountId = accountOf(bucket.site);
   const name = restoreName(m, entry);
   const key = restoreKey(entry);
-  const trailArn = `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${name}`;
-  const logBucketName = `${m.name}-trail-${shortHash(`${bucket.name}/${entry.prefix}`, 10)}`;
-  const logBucketArn = `arn:${partition}:s3:::${logBucketName}`;
-  const logBucket = operationalBucket(`restore_${key}_trail_logs`, logBucketName, region, TRAIL_LOG_EXPIRATION_DAYS, [
-    { Sid: 'CloudTrailAclCheck', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: logBucketArn, Condition: { StringEquals: { 'aws:SourceArn': trailArn } } },
-    {
-      Sid: 'CloudTrailWrite',
-      Effect: 'Allow',
-      Principal: { Service: 'cloudtrail.amazonaws.com' },
-      Action: 's3:PutObject',
-      Resource: `${logBucketArn}/AWSLogs/${accountId}/*`,
-      Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': trailArn } },
-    },
-  ]);
   return {
     key,
     name,
@@ -95,18 +84,48 @@ export function archiveRestorePlan(m: Blueprint, entry: ArchiveRestore): Archive
     bucketKeyArn: bucket.encryption.kind === 'kms-key' ? bucket.encryption.keyArn : undefined,
     objectsArn: objectsArn(bucket, entry.prefix),
     region,
-    partition,
-    accountId,
+    partition: partitionOf(region),
+    accountId: accountOf(bucket.site),
     prefix: entry.prefix,
     tier: entry.tier,
     days: entry.days,
     notify: entry.notify,
-    trail: { name, arn: trailArn, logBucket },
+    trailName: restoreTrailName(m, bucket.site),
+    queue: `${name}-queue`,
     deadLetterQueue: `${name}-dlq`,
-    recheckQueue: `${name}-recheck`,
     notifyTopic: `${name}-notify`,
-    alarms: restoreAlarms(m, bucket.site, key, name, `${name}-dlq`),
+    function: RESTORE_FUNCTION,
+    alarms: restoreAlarms(m, bucket.site, key, name, `${name}-queue`, `${name}-dlq`),
   };
+}
+
+/**
+ * The one CloudTrail trail of a site's archive restores: CloudTrail allows 5 trails per region,
+ * counting the account's own, so the site's entries share a trail with an advanced event selector
+ * each (GetObject data events under the entry's bucket/prefix only: data events cost per event),
+ * logging into its own log bucket (CloudTrail's bucket policy conditioned on the trail ARN). Rule
+ * RST006 refuses more entries than the trail's selectors can hold (src/aws/cloudtrail.ts).
+ */
+export function archiveRestoreTrail(m: Blueprint, site: Site, entries: ArchiveRestore[]): ArchiveRestoreTrailPlan {
+  const region = site.region;
+  const partition = partitionOf(region);
+  const accountId = accountOf(site);
+  const name = restoreTrailName(m, site);
+  const arn = `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${name}`;
+  const logBucketName = restoreTrailLogBucketName(m, site, accountId);
+  const logBucketArn = `arn:${partition}:s3:::${logBucketName}`;
+  const logBucket = operationalBucket('restore_trail_logs', logBucketName, region, TRAIL_LOG_EXPIRATION_DAYS, [
+    { Sid: 'CloudTrailAclCheck', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: logBucketArn, Condition: { StringEquals: { 'aws:SourceArn': arn } } },
+    {
+      Sid: 'CloudTrailWrite',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: `${logBucketArn}/AWSLogs/${accountId}/*`,
+      Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': arn } },
+    },
+  ]);
+  return { name, arn, logBucket, selectors: entries.map((e) => getObjectSelector(partition, e.bucket.name, e.prefix)) };
 }
 
 /**
@@ -148,15 +167,18 @@ export function backupPlanPlan(m: Blueprint, plan: BackupPlan): BackupPlanPlan {
   };
 }
 
-/** The backup plans run at `site` and the archive restores deployed there, and what backup plans wait for (the file systems, the vaults copies go to). */
-export function protectionAt(m: Blueprint, site: Site): { backupPlans: BackupPlanPlan[]; archiveRestore: ArchiveRestorePlan[]; backupEvents: BackupEventRulePlan[]; waitsFor: [Site, Layer][] } {
+/** The backup plans run at `site` and the archive restores deployed there (with their one trail), and what backup plans wait for (the file systems, the vaults copies go to). */
+export function protectionAt(
+  m: Blueprint,
+  site: Site,
+): { backupPlans: BackupPlanPlan[]; archiveRestore: ArchiveRestorePlan[]; restoreTrail?: ArchiveRestoreTrailPlan; backupEvents: BackupEventRulePlan[]; waitsFor: [Site, Layer][] } {
   const plans = plansAt(m, site);
+  const restores = archiveRestoreEntries(m).filter((e) => e.bucket.site === site);
   return {
     backupPlans: plans.map((p) => backupPlanPlan(m, p)),
     backupEvents: plans.length ? backupEventRules(m, site) : [],
-    archiveRestore: archiveRestoreEntries(m)
-      .filter((e) => e.bucket.site === site)
-      .map((e) => archiveRestorePlan(m, e)),
+    archiveRestore: restores.map((e) => archiveRestorePlan(m, e)),
+    restoreTrail: restores.length ? archiveRestoreTrail(m, site, restores) : undefined,
     waitsFor: plans.flatMap((p): [Site, Layer][] => [[site, 'lustre'], ...p.copyTo.map((c): [Site, Layer] => [c.site, 'storage'])]),
   };
 }

@@ -7,6 +7,7 @@
  */
 import type { Encryption, LifecycleRule, RepositoryEvent, RestoreTier, Site, StorageClass } from '../blueprint/model';
 import type { Activation, RecoveryCopy } from './recovery';
+import type { AdvancedEventSelector } from '../aws/cloudtrail';
 
 export const LAYERS = ['storage', 'replication', 'lustre', 'protection'] as const;
 export type Layer = (typeof LAYERS)[number];
@@ -108,7 +109,7 @@ export interface ReplicationConfigurationPlan {
   alarms: AlarmPlan[];
 }
 
-export type AlarmKind = 'free-capacity' | 'export-backlog' | 'repository-errors' | 'replication-failed' | 'replication-latency' | 'backup-missed' | 'restore-errors' | 'restore-dead-letters';
+export type AlarmKind = 'free-capacity' | 'export-backlog' | 'repository-errors' | 'replication-failed' | 'replication-latency' | 'backup-missed' | 'restore-errors' | 'restore-backlog' | 'restore-dead-letters';
 
 /** A CloudWatch alarm on one metric, with exactly the dimension set its service publishes, notifying an alarm topic. */
 export interface AlarmPlan {
@@ -257,12 +258,44 @@ export interface ArchiveRestorePlan {
   tier: RestoreTier;
   days: number;
   notify: string[];
-  trail: { name: string; arn: string; logBucket: BucketPlan };
-  /** Names of its queues and topic. */
+  /** The selector of this entry on its site's one trail (ArchiveRestoreTrailPlan). */
+  trailName: string;
+  /** Names of its queues and topic: the queue between the rule and the function (which also carries the function's delayed re-checks), its dead-letter queue, the notify topic. */
+  queue: string;
   deadLetterQueue: string;
-  recheckQueue: string;
   notifyTopic: string;
+  function: RestoreFunctionPlan;
   alarms: AlarmPlan[];
+}
+
+/** How the restore function runs and is fed (not in the blueprint: fixed, documented defaults). */
+export interface RestoreFunctionPlan {
+  runtime: string;
+  architecture: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  logRetentionDays: number;
+  /** Delay of a re-check message on the queue. */
+  recheckSeconds: number;
+  /** Reserved concurrency; undefined: none (Lambda refuses reservations that leave fewer than 10 unreserved). */
+  reservedConcurrency?: number;
+  /** The event source mapping's `scaling_config.maximum_concurrency`: bursts are bounded here instead. */
+  maximumConcurrency: number;
+  batchSize: number;
+  /** The queue's visibility timeout: at least six times the function's timeout. */
+  visibilityTimeoutSeconds: number;
+  /** Receives of a message before the queue moves it to the dead-letter queue. */
+  maxReceiveCount: number;
+  /** How long the dead-letter queue keeps a message. */
+  deadLetterRetentionSeconds: number;
+}
+
+/** The one CloudTrail trail of a site's archive restores: an advanced event selector per entry, into its own log bucket. */
+export interface ArchiveRestoreTrailPlan {
+  name: string;
+  arn: string;
+  logBucket: BucketPlan;
+  selectors: AdvancedEventSelector[];
 }
 
 interface StackBase {
@@ -305,6 +338,8 @@ export interface ProtectionStackPlan extends StackBase {
   layer: 'protection';
   backupPlans: BackupPlanPlan[];
   archiveRestore: ArchiveRestorePlan[];
+  /** The trail of the site's archive restores; undefined when there are none. */
+  restoreTrail?: ArchiveRestoreTrailPlan;
   backupEvents: BackupEventRulePlan[];
 }
 

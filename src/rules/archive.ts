@@ -1,6 +1,8 @@
 import type { ArchiveRestore } from '../blueprint/model';
-import { hit, pairs, type Rule } from './rule';
-import { archiveClasses } from '../blueprint/topology';
+import { hit, pairs, type Rule, type RuleHit } from './rule';
+import { archiveClasses, archiveRestoreEntries } from '../blueprint/topology';
+import { partitionOf } from '../aws/regions';
+import { getObjectSelector, selectorValues, SELECTOR_VALUES_PER_TRAIL } from '../aws/cloudtrail';
 
 const overlaps = (a: ArchiveRestore, b: ArchiveRestore) => a.bucket === b.bucket && (a.prefix.startsWith(b.prefix) || b.prefix.startsWith(a.prefix));
 
@@ -41,5 +43,32 @@ export const archiveRules: Rule[] = [
     severity: 'error',
     summary: 'An archiveRestore prefix starts with / (S3 keys have no leading slash).',
     check: (m) => m.archiveRestore.filter((a) => a.prefix.startsWith('/')).map((a) => hit([...a.path, 'prefix'], `'${a.prefix}' starts with /, which no S3 key does; write it like ExtData/`)),
+  },
+  {
+    id: 'RST006',
+    severity: 'error',
+    summary: `The archive restores of one site need more advanced event selector values than its one CloudTrail trail holds (${SELECTOR_VALUES_PER_TRAIL}).`,
+    check: (m) => {
+      // One trail per site (CloudTrail allows 5 per region), an advanced event selector per entry:
+      // recovery sites count the entries added for the archived replicas their file systems read.
+      const hits: RuleHit[] = [];
+      for (const site of m.sites.values()) {
+        const entries = archiveRestoreEntries(m).filter((e) => e.bucket.site === site);
+        let used = 0;
+        for (const [i, e] of entries.entries()) {
+          used += selectorValues([getObjectSelector(partitionOf(site.region), e.bucket.name, e.prefix)]);
+          if (used <= SELECTOR_VALUES_PER_TRAIL) continue;
+          const total = selectorValues(entries.map((x) => getObjectSelector(partitionOf(site.region), x.bucket.name, x.prefix)));
+          hits.push(
+            hit(
+              e.path,
+              `site '${site.key}' has ${entries.length} archive restores, which need ${total} advanced event selector values on its one CloudTrail trail; CloudTrail allows ${SELECTOR_VALUES_PER_TRAIL} per trail (not adjustable), so at most ${i} entries fit. Restore a common parent prefix with one entry (or the whole bucket with no prefix) instead of many prefixes of one bucket`,
+            ),
+          );
+          break;
+        }
+      }
+      return hits;
+    },
   },
 ];

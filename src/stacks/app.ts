@@ -6,7 +6,7 @@ import { App, Aspects, TerraformResource, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import type { Plan, StackPlan } from '../plan/types';
 import { LustreformBucket } from './bucket';
-import { ArchiveRestoreAutomation } from './archive-restore';
+import { ArchiveRestoreAutomation, ArchiveRestoreTrail } from './archive-restore';
 import { BatchReplicationAccess } from './batch-replication';
 import { FileSystemBackupPlan, SiteBackupVault } from './backup';
 import { LustreFileSystem } from './lustre';
@@ -81,6 +81,7 @@ function buildStack(app: App, plan: StackPlan): SiteStack {
       break;
     case 'protection':
       for (const p of plan.backupPlans) new FileSystemBackupPlan(stack, `backup-plan-${p.key}`, { plan: stack.resolve(p) });
+      if (plan.restoreTrail) new ArchiveRestoreTrail(stack, 'archive-restore-trail', { trail: stack.resolve(plan.restoreTrail) });
       for (const r of plan.archiveRestore) new ArchiveRestoreAutomation(stack, `archive-restore-${r.key}`, { restore: stack.resolve(r) });
       renderBackupEvents(stack, stack.resolve(plan.backupEvents));
       break;

@@ -7,7 +7,6 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
@@ -15,38 +14,59 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import type { ArchiveRestorePlan } from '../plan/types';
+import type { ArchiveRestorePlan, ArchiveRestoreTrailPlan } from '../plan/types';
 import { LustreformBucket } from './bucket';
 import { bundleFunction } from './bundle';
 import { renderAlarms } from './monitoring';
-import { trustPolicy } from './policy';
+import { denyInsecureTransport, trustPolicy } from './policy';
 
-/** Function settings that are not in the blueprint (yet): fixed, documented defaults. */
-export const RESTORE_FUNCTION = {
-  runtime: 'nodejs22.x',
-  architecture: 'arm64',
-  timeoutSeconds: 60,
-  memoryMb: 256,
-  /** A burst of misses (a job reading a whole archived tree) cannot take the account's concurrency. */
-  reservedConcurrency: 5,
-  logRetentionDays: 30,
-  /** Re-check delay of the completion queue: SQS's maximum. */
-  recheckSeconds: 900,
-} as const;
+export interface ArchiveRestoreTrailProps {
+  /** The site's one archive-restore trail: its name, log bucket and a selector per entry. */
+  readonly trail: ArchiveRestoreTrailPlan;
+}
+
+/**
+ * The CloudTrail trail of a site's archive restores (protection layer): GetObject data events
+ * under each entry's bucket/prefix only, one advanced event selector per entry, into its own log
+ * bucket. One trail per site: CloudTrail allows five per region, counting the account's own.
+ */
+export class ArchiveRestoreTrail extends Construct {
+  constructor(scope: Construct, id: string, props: ArchiveRestoreTrailProps) {
+    super(scope, id);
+    const plan = props.trail;
+    const logs = new LustreformBucket(this, 'trail-logs', { bucket: plan.logBucket });
+    const trail = new Cloudtrail(this, 'trail', {
+      name: plan.name,
+      s3BucketName: logs.bucketRef,
+      enableLogFileValidation: true,
+      includeGlobalServiceEvents: false,
+      isMultiRegionTrail: false,
+      advancedEventSelector: plan.selectors.map((s) => ({
+        name: s.name,
+        fieldSelector: s.fieldSelectors.map((f) => ({ field: f.field, ...(f.equals ? { equalTo: f.equals } : {}), ...(f.startsWith ? { startsWith: f.startsWith } : {}) })),
+      })),
+      // CloudTrail checks the bucket policy when the trail is created.
+      dependsOn: [logs.policy!],
+    });
+    trail.overrideLogicalId('restore_trail');
+  }
+}
 
 export interface ArchiveRestoreAutomationProps {
-  /** The planned entry: bucket, prefix, tier, days, addresses, and its trail with the trail's log bucket. */
+  /** The planned entry: bucket, prefix, tier, days, addresses, names and how its function runs. */
   readonly restore: ArchiveRestorePlan;
 }
 
 /**
  * Restores archived objects when a Lustre read fails on them (protection layer of the bucket's
- * site): a CloudTrail trail logging only GetObject data events under the bucket/prefix (into its
- * own log bucket), an EventBridge rule for those that failed with InvalidObjectState, and the
- * restore function (bundled from src/functions/archive-restore) with least-privilege IAM, a log
- * group with retention, a dead-letter queue and reserved concurrency. With `notify`, an SNS topic
- * with e-mail subscriptions and an SQS delay queue on which the function re-checks until the
- * restored copy is readable, so completion is found without the bucket's notification
+ * site): an EventBridge rule for the GetObject calls the site's trail logged that failed with
+ * InvalidObjectState, sending them to an SQS queue (policy: only this rule may send, TLS only)
+ * whose event source mapping feeds the restore function (bundled from src/functions/archive-restore)
+ * at most `maximumConcurrency` at a time, with no reserved concurrency; a message that fails
+ * `maxReceiveCount` times moves to the dead-letter queue, which also takes what EventBridge could
+ * not deliver. Least-privilege IAM, a log group with retention. With `notify`, an SNS topic with
+ * e-mail subscriptions, and the function re-checks through delayed messages on its own queue until
+ * the restored copy is readable, so completion is found without the bucket's notification
  * configuration, which FSx owns on buckets with auto-import repositories.
  */
 export class ArchiveRestoreAutomation extends Construct {
@@ -55,97 +75,82 @@ export class ArchiveRestoreAutomation extends Construct {
   constructor(scope: Construct, id: string, props: ArchiveRestoreAutomationProps) {
     super(scope, id);
     const entry = props.restore;
+    const settings = entry.function;
     const { name, partition, accountId } = entry;
     this.functionName = name;
     const lid = (what: string) => `restore_${entry.key}_${what}`;
 
-    // CloudTrail: GetObject data events for exactly this bucket/prefix (data events cost per event).
-    const logs = new LustreformBucket(this, 'trail-logs', { bucket: entry.trail.logBucket });
-    const trail = new Cloudtrail(this, 'trail', {
-      name: entry.trail.name,
-      s3BucketName: logs.bucketRef,
-      enableLogFileValidation: true,
-      includeGlobalServiceEvents: false,
-      isMultiRegionTrail: false,
-      advancedEventSelector: [
-        {
-          name: `GetObject under s3://${entry.bucketName}/${entry.prefix}`,
-          fieldSelector: [
-            { field: 'eventCategory', equalTo: ['Data'] },
-            { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
-            { field: 'eventName', equalTo: ['GetObject'] },
-            { field: 'resources.ARN', startsWith: [`arn:${partition}:s3:::${entry.bucketName}/${entry.prefix}`] },
-          ],
-        },
-      ],
-      // CloudTrail checks the bucket policy when the trail is created.
-      dependsOn: [logs.policy!],
-    });
-    trail.overrideLogicalId(lid('trail'));
-
-    // Queues: a dead-letter queue for failed invocations, and with notify the re-check delay queue.
-    const dlq = new SqsQueue(this, 'dlq', { name: entry.deadLetterQueue, sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 });
+    // Queues: the one between the rule and the function, and its dead-letter queue.
+    const dlq = new SqsQueue(this, 'dlq', { name: entry.deadLetterQueue, sqsManagedSseEnabled: true, messageRetentionSeconds: settings.deadLetterRetentionSeconds });
     dlq.overrideLogicalId(lid('dlq'));
+    const queue = new SqsQueue(this, 'queue', {
+      name: entry.queue,
+      sqsManagedSseEnabled: true,
+      visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
+      // jsonencode, not a JSON string around a token: cdktf writes such strings into HCL unescaped.
+      redrivePolicy: Fn.jsonencode({ deadLetterTargetArn: dlq.arn, maxReceiveCount: settings.maxReceiveCount }),
+    });
+    queue.overrideLogicalId(lid('queue'));
     const notify = entry.notify.length > 0;
     const topic = notify ? new SnsTopic(this, 'topic', { name: entry.notifyTopic, kmsMasterKeyId: 'alias/aws/sns' }) : undefined;
     topic?.overrideLogicalId(lid('topic'));
-    const recheck = notify
-      ? new SqsQueue(this, 'recheck', {
-          name: entry.recheckQueue,
-          sqsManagedSseEnabled: true,
-          visibilityTimeoutSeconds: RESTORE_FUNCTION.timeoutSeconds * 6,
-          // jsonencode, not a JSON string around a token: cdktf writes such strings into HCL unescaped.
-          redrivePolicy: Fn.jsonencode({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 5 }),
-        })
-      : undefined;
-    recheck?.overrideLogicalId(lid('recheck'));
 
     // The function: bundled TypeScript, its role, its log group (created first, with retention).
-    const logGroup = new CloudwatchLogGroup(this, 'log-group', { name: `/aws/lambda/${name}`, retentionInDays: RESTORE_FUNCTION.logRetentionDays });
+    const logGroup = new CloudwatchLogGroup(this, 'log-group', { name: `/aws/lambda/${name}`, retentionInDays: settings.logRetentionDays });
     logGroup.overrideLogicalId(lid('logs'));
     const role = new IamRole(this, 'role', { name: `${name}`.slice(0, 64), assumeRolePolicy: trustPolicy('lambda.amazonaws.com'), description: `archive restore for s3://${entry.bucketName}/${entry.prefix} (lustreform)` });
     role.overrideLogicalId(lid('role'));
+    const consume = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'];
     const statements: DataAwsIamPolicyDocumentStatement[] = [
       { sid: 'HeadAndRestore', actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:RestoreObject'], resources: [entry.objectsArn] },
       { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.arn}:*`] },
-      { sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: [dlq.arn] },
+      // The event source mapping polls with the function's role; with notify the function also sends its re-checks.
+      { sid: 'Queue', actions: notify ? [...consume, 'sqs:SendMessage'] : consume, resources: [queue.arn] },
     ];
     if (entry.bucketKeyArn) {
       statements.push({ sid: 'BucketKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [entry.bucketKeyArn], condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`s3.${entry.region}.amazonaws.com`] }] });
     }
     if (topic) statements.push({ sid: 'Notify', actions: ['sns:Publish'], resources: [topic.arn] });
-    if (recheck) statements.push({ sid: 'Recheck', actions: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'], resources: [recheck.arn] });
     const policy = new DataAwsIamPolicyDocument(this, 'role-policy-document', { statement: statements });
     policy.overrideLogicalId(lid('role'));
-    new IamRolePolicy(this, 'role-policy', { role: role.name, name: 'archive-restore', policy: policy.json }).overrideLogicalId(lid('role'));
+    const rolePolicy = new IamRolePolicy(this, 'role-policy', { role: role.name, name: 'archive-restore', policy: policy.json });
+    rolePolicy.overrideLogicalId(lid('role'));
 
     const code = new TerraformAsset(this, 'code', { path: bundleFunction('archive-restore'), type: AssetType.ARCHIVE });
     const fn = new LambdaFunction(this, 'function', {
       functionName: name,
       description: `Restores archived objects of s3://${entry.bucketName}/${entry.prefix} that a Lustre read failed on (lustreform)`,
       role: role.arn,
-      runtime: RESTORE_FUNCTION.runtime,
-      architectures: [RESTORE_FUNCTION.architecture],
+      runtime: settings.runtime,
+      architectures: [settings.architecture],
       handler: 'index.handler',
       filename: code.path,
       sourceCodeHash: code.assetHash,
-      timeout: RESTORE_FUNCTION.timeoutSeconds,
-      memorySize: RESTORE_FUNCTION.memoryMb,
-      reservedConcurrentExecutions: RESTORE_FUNCTION.reservedConcurrency,
-      deadLetterConfig: { targetArn: dlq.arn },
+      timeout: settings.timeoutSeconds,
+      memorySize: settings.memoryMb,
+      // Undefined by default: no reservation (bursts are bounded by the event source mapping).
+      reservedConcurrentExecutions: settings.reservedConcurrency,
       environment: {
         variables: {
           DAYS: String(entry.days),
           TIER: entry.tier,
-          ...(topic ? { TOPIC_ARN: topic.arn } : {}),
-          ...(recheck ? { QUEUE_URL: recheck.url, RECHECK_SECONDS: String(RESTORE_FUNCTION.recheckSeconds) } : {}),
+          ...(topic ? { TOPIC_ARN: topic.arn, QUEUE_URL: queue.url, RECHECK_SECONDS: String(settings.recheckSeconds) } : {}),
         },
       },
       dependsOn: [logGroup],
     });
     fn.overrideLogicalId(lid('function'));
+    // Lambda checks at creation that the role may read the queue: the role policy first.
+    new LambdaEventSourceMapping(this, 'source', {
+      eventSourceArn: queue.arn,
+      functionName: fn.arn,
+      batchSize: settings.batchSize,
+      functionResponseTypes: ['ReportBatchItemFailures'],
+      scalingConfig: { maximumConcurrency: settings.maximumConcurrency },
+      dependsOn: [rolePolicy],
+    }).overrideLogicalId(lid('source'));
 
-    // EventBridge: failed GetObject calls on this bucket (and prefix) reach the function.
+    // EventBridge: failed GetObject calls on this bucket (and prefix) go to the queue.
     const detail: Record<string, unknown> = { eventSource: ['s3.amazonaws.com'], eventName: ['GetObject'], errorCode: ['InvalidObjectState'], requestParameters: { bucketName: [entry.bucketName], ...(entry.prefix ? { key: [{ prefix: entry.prefix }] } : {}) } };
     const rule = new CloudwatchEventRule(this, 'rule', {
       name,
@@ -153,22 +158,24 @@ export class ArchiveRestoreAutomation extends Construct {
       eventPattern: JSON.stringify({ source: ['aws.s3'], 'detail-type': ['AWS API Call via CloudTrail'], detail }),
     });
     rule.overrideLogicalId(lid('rule'));
-    new CloudwatchEventTarget(this, 'target', { rule: rule.name, arn: fn.arn, deadLetterConfig: { arn: dlq.arn }, retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 } }).overrideLogicalId(lid('target'));
-    new LambdaPermission(this, 'permission', { functionName: fn.functionName, action: 'lambda:InvokeFunction', principal: 'events.amazonaws.com', sourceArn: rule.arn, statementId: 'EventBridgeInvoke' }).overrideLogicalId(lid('permission'));
-    const dlqPolicy = new DataAwsIamPolicyDocument(this, 'dlq-policy-document', {
-      statement: [{ sid: 'EventBridgeDeadLetters', actions: ['sqs:SendMessage'], resources: [dlq.arn], principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }], condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [rule.arn] }] }],
-    });
+    const fromRule = (sid: string, arn: string): DataAwsIamPolicyDocumentStatement => ({ sid, actions: ['sqs:SendMessage'], resources: [arn], principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }], condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [rule.arn] }] });
+    const queuePolicy = new DataAwsIamPolicyDocument(this, 'queue-policy-document', { statement: [fromRule('EventBridgeRule', queue.arn), denyInsecureTransport(['sqs:*'], [queue.arn])] });
+    queuePolicy.overrideLogicalId(lid('queue'));
+    const queueAccess = new SqsQueuePolicy(this, 'queue-policy', { queueUrl: queue.url, policy: queuePolicy.json });
+    queueAccess.overrideLogicalId(lid('queue'));
+    const dlqPolicy = new DataAwsIamPolicyDocument(this, 'dlq-policy-document', { statement: [fromRule('EventBridgeDeadLetters', dlq.arn), denyInsecureTransport(['sqs:*'], [dlq.arn])] });
     dlqPolicy.overrideLogicalId(lid('dlq'));
     new SqsQueuePolicy(this, 'dlq-policy', { queueUrl: dlq.url, policy: dlqPolicy.json }).overrideLogicalId(lid('dlq'));
+    // Events that EventBridge cannot deliver to the queue (after its retries) go to the dead-letter queue.
+    new CloudwatchEventTarget(this, 'target', { rule: rule.name, arn: queue.arn, deadLetterConfig: { arn: dlq.arn }, retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 }, dependsOn: [queueAccess] }).overrideLogicalId(lid('target'));
 
-    renderAlarms(this, entry.alarms, [fn, dlq]);
+    renderAlarms(this, entry.alarms, [fn, queue, dlq]);
 
-    if (topic && recheck) {
-      new LambdaEventSourceMapping(this, 'recheck-source', { eventSourceArn: recheck.arn, functionName: fn.arn, batchSize: 10 }).overrideLogicalId(lid('recheck'));
+    if (topic) {
       const topicPolicy = new DataAwsIamPolicyDocument(this, 'topic-policy-document', {
         statement: [
           { sid: 'AccountOnly', actions: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'], resources: [topic.arn], principals: [{ type: 'AWS', identifiers: [`arn:${partition}:iam::${accountId}:root`] }] },
-          { sid: 'DenyInsecureTransport', effect: 'Deny', actions: ['sns:Publish'], resources: [topic.arn], principals: [{ type: '*', identifiers: ['*'] }], condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] },
+          denyInsecureTransport(['sns:Publish'], [topic.arn]),
         ],
       });
       topicPolicy.overrideLogicalId(lid('topic'));

@@ -3,7 +3,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../helpers/cli';
-import { ROOT } from '../helpers/blueprints';
+import { stringify } from 'yaml';
+import { multiSite, ROOT, validateDraft } from '../helpers/blueprints';
+import { planBlueprint, stacksOf } from '../../src/plan/plan';
+import { selectorValues } from '../../src/aws/cloudtrail';
 
 const fixture = (name: string) => join(ROOT, 'test', 'fixtures', name);
 
@@ -49,6 +52,26 @@ describe('lustreform validate', () => {
       expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
       for (const line of r.out.split('\n').filter(Boolean)) expect(line).toContain('[acknowledged: ');
     }
+  });
+
+  test('archive restores beyond one trail\'s 500 selector values at a site: RST006 at the entry that does not fit, with file:line:col and what to do', async () => {
+    const draft = multiSite();
+    const extra = (n: number) => Array.from({ length: n }, (_, i) => ({ bucket: 'input', prefix: `Other${i}/` }));
+    // 125 entries at the primary site fill its trail exactly: valid, and the plan's one trail uses 500 values.
+    const full = { ...draft, archiveRestore: [...draft.archiveRestore, ...extra(124)] };
+    const v = validateDraft(full);
+    expect(v.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const trail = stacksOf(planBlueprint(v.model!), 'protection').find((st) => st.site.key === 'primary')!.restoreTrail!;
+    expect([trail.selectors.length, selectorValues(trail.selectors)]).toEqual([125, 500]);
+
+    const dir = mkdtempSync(join(tmpdir(), 'lustreform-trail-'));
+    const file = join(dir, 'bp.yaml');
+    writeFileSync(file, stringify({ ...draft, archiveRestore: [...draft.archiveRestore, ...extra(125)] }));
+    const { code, out } = await run('validate', '-b', file);
+    expect(code).toBe(2);
+    const line = out.split('\n').find((l) => l.includes('RST006'))!;
+    expect(line).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+ error RST006 archiveRestore\\[125\\]: site 'primary' has 126 archive restores, which need 504 advanced event selector values on its one CloudTrail trail; CloudTrail allows 500 per trail \\(not adjustable\\), so at most 125 entries fit\\. Restore a common parent prefix`));
+    expect(out.split('\n').filter((l) => l.includes('RST006'))).toHaveLength(1);
   });
 
   test('three mistakes: three findings on the right lines, exit 2', async () => {

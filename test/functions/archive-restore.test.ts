@@ -132,7 +132,7 @@ describe('the handler', () => {
     expect((await handler(record())).decisions[0]).toMatchObject({ decision: 'skip', reason: 'already-restored' });
   });
 
-  test('other errors fail the invocation (EventBridge retries, then the dead-letter queue)', async () => {
+  test('other errors fail a direct invocation as a whole', async () => {
     s3.on(HeadObjectCommand).resolves({ StorageClass: 'GLACIER' });
     s3.on(RestoreObjectCommand).rejects(s3Error('AccessDenied', 403));
     await expect(handler(record())).rejects.toThrow();
@@ -194,7 +194,7 @@ describe('the handler', () => {
 });
 
 describe('re-checks from the delay queue', () => {
-  const sqsEvent = (check: number) => ({ Records: [{ eventSource: 'aws:sqs', body: JSON.stringify({ bucket: 'acme-climate-input', key: KEY, versionId: VERSION, check, tier: 'Standard' }) }] });
+  const sqsEvent = (check: number) => ({ Records: [{ eventSource: 'aws:sqs', messageId: 'r1', body: JSON.stringify({ bucket: 'acme-climate-input', key: KEY, versionId: VERSION, check, tier: 'Standard' }) }] });
 
   test('a readable copy: "restore completed" with its expiry', async () => {
     s3.on(HeadObjectCommand).resolves({ StorageClass: 'GLACIER', Restore: 'ongoing-request="false", expiry-date="Fri, 27 Nov 2026 00:00:00 GMT"' });
@@ -217,5 +217,65 @@ describe('re-checks from the delay queue', () => {
     expect(result.decisions[0]).toMatchObject({ decision: 'recheck-abandoned' });
     expect(sqs.calls()).toHaveLength(0);
     expect(sns.commandCalls(PublishCommand)[0].args[0].input.Subject).toContain('restore not completed');
+  });
+});
+
+describe('batches from the queue (the event source mapping, ReportBatchItemFailures)', () => {
+  const message = (messageId: string, body: unknown, receiveCount = 1) => ({ eventSource: 'aws:sqs', messageId, body: typeof body === 'string' ? body : JSON.stringify(body), attributes: { ApproximateReceiveCount: String(receiveCount) } });
+
+  test('each message on its own: a failing one is reported, the others are done', async () => {
+    const other = record();
+    other.detail.requestParameters.key = 'ExtData/other.nc';
+    s3.on(HeadObjectCommand).resolves({ StorageClass: 'GLACIER' });
+    s3.on(RestoreObjectCommand, { Key: 'ExtData/other.nc' }).rejects(s3Error('AccessDenied', 403));
+    const result = await handler({ Records: [message('a', record()), message('b', other), message('c', 'not json')] });
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'b' }, { itemIdentifier: 'c' }]);
+    expect(result.decisions).toEqual([expect.objectContaining({ decision: 'restore-started', key: KEY })]);
+    expect(lines.filter((l) => l.decision === 'failed').map((l) => [l.messageId, l.error])).toEqual([['b', 'AccessDenied'], ['c', 'SyntaxError']]);
+  });
+
+  test('a batch that all succeeds reports no failures', async () => {
+    s3.on(HeadObjectCommand).resolves({ StorageClass: 'STANDARD' });
+    expect((await handler({ Records: [message('a', record())] })).batchItemFailures).toEqual([]);
+  });
+
+  test('duplicate events in one batch and across batches never start a second restore', async () => {
+    let restored = false;
+    s3.on(HeadObjectCommand).callsFake(async () => ({ StorageClass: 'DEEP_ARCHIVE', Restore: restored ? 'ongoing-request="true"' : undefined }));
+    s3.on(RestoreObjectCommand).callsFake(async () => {
+      restored = true;
+      return {};
+    });
+    const first = await handler({ Records: [message('a', record()), message('b', record())] });
+    const again = await handler({ Records: [message('c', record())] });
+    expect(restores()).toHaveLength(1);
+    expect([...first.decisions, ...again.decisions].map((d) => d.decision)).toEqual(['restore-started', 'skip', 'skip']);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
+  });
+
+  test('S3 answering RestoreAlreadyInProgress to a racing duplicate: success, nothing new', async () => {
+    s3.on(HeadObjectCommand).resolves({ StorageClass: 'GLACIER' });
+    s3.on(RestoreObjectCommand).rejects(s3Error('RestoreAlreadyInProgress', 409));
+    const result = await handler({ Records: [message('a', record())] });
+    expect(result).toEqual({ decisions: [expect.objectContaining({ decision: 'restore-already-in-progress' })], batchItemFailures: [] });
+    expect(sqs.calls()).toHaveLength(0);
+  });
+
+  test('a retried message whose first attempt started the restore but not its re-check gets the re-check, not a second restore', async () => {
+    s3.on(HeadObjectCommand).resolves({ StorageClass: 'GLACIER', Restore: 'ongoing-request="true"' });
+    await handler({ Records: [message('a', record(), 2)] });
+    expect(restores()).toEqual([]);
+    expect(JSON.parse(sqs.commandCalls(SendMessageCommand)[0].args[0].input.MessageBody!)).toMatchObject({ key: KEY, check: 1 });
+    expect(sns.calls()).toHaveLength(0);
+    sqs.reset();
+    await handler({ Records: [message('b', record(), 1)] });
+    expect(sqs.calls()).toHaveLength(0);
+  });
+
+  test('re-checks and events share the queue: told apart by their body', async () => {
+    s3.on(HeadObjectCommand).resolves({ StorageClass: 'GLACIER', Restore: 'ongoing-request="false", expiry-date="Fri, 27 Nov 2026 00:00:00 GMT"' });
+    const result = await handler({ Records: [message('a', { bucket: 'acme-climate-input', key: KEY, check: 2, tier: 'Standard' }), message('b', record())] });
+    expect(result.decisions.map((d) => d.decision)).toEqual(['restore-completed', 'skip']);
   });
 });

@@ -265,7 +265,7 @@ describe('lustreform runbook', () => {
       const bp = writeDraft(multiSite()).file;
       const text = (await run('runbook', '-b', bp)).out;
       const table = text.slice(text.indexOf('## When an alarm fires'), text.indexOf('## What verify checks'));
-      for (const kind of ['free-capacity', 'export-backlog', 'repository-errors', 'replication-failed', 'replication-latency', 'backup-missed', 'restore-errors', 'restore-dead-letters']) expect(table).toContain(`| \`${kind}\``);
+      for (const kind of ['free-capacity', 'export-backlog', 'repository-errors', 'replication-failed', 'replication-latency', 'backup-missed', 'restore-errors', 'restore-backlog', 'restore-dead-letters']) expect(table).toContain(`| \`${kind}\``);
       const commands = [...table.matchAll(/`npx lustreform ([^`]+)`/g)].map((x) => x[1]);
       expect(commands.length).toBeGreaterThanOrEqual(5);
       for (const line of new Set(commands)) {

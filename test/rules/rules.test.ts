@@ -157,6 +157,8 @@ const CASES: Case[] = [
   { id: 'RST003', mutate: (d) => d.archiveRestore.push({ bucket: 'input', prefix: 'ExtData/archive/' }), path: 'archiveRestore[1].prefix' },
   { id: 'RST004', mutate: (d) => (d.archiveRestore[0].bucket = 'output-dr'), path: 'archiveRestore[0].bucket' },
   { id: 'RST005', mutate: (d) => (d.archiveRestore[0].prefix = '/ExtData/'), path: 'archiveRestore[0].prefix' },
+  // 125 entries of 4 selector values each fill a trail's 500: the 126th at the site trips.
+  { id: 'RST006', mutate: (d) => d.archiveRestore.push(...Array.from({ length: 125 }, (_, i) => ({ bucket: 'input', prefix: `Other${i}/` }))), path: 'archiveRestore[125]' },
   { id: 'REC001', mutate: (d) => (d.recovery[0].site = 'primary'), path: 'recovery[0].site' },
   { id: 'REC002', mutate: (d) => d.replication.pop(), path: 'recovery[0].site' },
   { id: 'REC003', mutate: (d) => (d.replication[0].prefix = 'Other/'), path: 'replication[0].prefix' },

@@ -1,7 +1,10 @@
-import { expectations, RESTORE_MAX_CONCURRENCY } from '../../src/runner/doctor/expectations';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expectations } from '../../src/runner/doctor/expectations';
 import { admits } from '../../src/runner/doctor/key-policy';
 import { cidrContains, missingPorts } from '../../src/runner/doctor/networks';
 import { multiSite, validateDraft } from '../helpers/blueprints';
+import { featureBlueprints, synthesizedFeatures } from '../helpers/features';
 
 const doc = (...Statement: unknown[]) => JSON.stringify({ Version: '2012-10-17', Statement });
 const fsx = { who: 'FSx', kind: 'service-role' as const, principal: 'arn:aws:iam::111111111111:role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/AWSServiceRoleForFSxS3Access_*', account: '111111111111', actions: ['kms:Decrypt', 'kms:GenerateDataKey'] };
@@ -62,10 +65,35 @@ describe('what doctor expects the stacks to create (the adapter)', () => {
   });
 
   test('restore: one trail per site, one function per entry, no reservation, bursts bounded by the event source mapping', () => {
-    expect(e.restore.map((r) => [r.site.key, r.trails, r.functions, r.reservedConcurrency, r.maxConcurrency])).toEqual([
-      ['primary', 1, 1, 0, RESTORE_MAX_CONCURRENCY],
-      ['recovery', 1, 1, 0, RESTORE_MAX_CONCURRENCY],
+    expect(e.restore.map((r) => [r.site.key, r.trails, r.functions, r.reservedConcurrency, r.maxConcurrency]).sort()).toEqual([
+      ['primary', 1, 1, 0, 5],
+      ['recovery', 1, 1, 0, 5],
     ]);
+    expect(e.ownTrail('climate-restore-primary')).toBe(true);
+    expect(e.ownTrail('climate-restore-input-d32adf')).toBe(true); // one of an entry, before one trail per site
+    expect(e.ownTrail('organization-trail')).toBe(false);
+  });
+
+  test('what doctor counts is what the stacks render: trails, functions, reserved and maximum concurrency per site (every example)', async () => {
+    const dirs = await synthesizedFeatures();
+    let checked = 0;
+    for (const f of featureBlueprints()) {
+      if (f.activation) continue;
+      const m = validateDraft(f.draft).model!;
+      for (const r of expectations(m, accountOf as never).restore) {
+        const stack = JSON.parse(readFileSync(join(dirs.get(`${f.name}/${m.name}-${r.site.key}-protection`)!, 'cdk.tf.json'), 'utf8'));
+        const res = (type: string): Record<string, { reserved_concurrent_executions?: number; scaling_config?: { maximum_concurrency: number } }> => stack.resource[type] ?? {};
+        const rendered = {
+          trails: Object.keys(res('aws_cloudtrail')).length,
+          functions: Object.keys(res('aws_lambda_function')).length,
+          reservedConcurrency: Object.values(res('aws_lambda_function')).reduce((n, fn) => n + (fn.reserved_concurrent_executions ?? 0), 0),
+          maxConcurrency: Object.values(res('aws_lambda_event_source_mapping')).reduce((n, esm) => n + esm.scaling_config!.maximum_concurrency, 0),
+        };
+        expect({ blueprint: f.name, site: r.site.key, ...rendered }).toEqual({ blueprint: f.name, site: r.site.key, trails: r.trails, functions: r.functions, reservedConcurrency: r.reservedConcurrency, maxConcurrency: r.maxConcurrency });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(2);
   });
 
   test('capacity counts warm standbys, not cold ones; copies across accounts; keys with who needs them', () => {

@@ -17,6 +17,7 @@ const PUBLISHED: Record<string, { dimensions: string[]; statistics: string[] }> 
   'AWS/Backup NumberOfBackupJobsCompleted': { dimensions: ['BackupVaultName'], statistics: ['Sum'] },
   'AWS/Lambda Errors': { dimensions: ['FunctionName'], statistics: ['Sum'] },
   'AWS/SQS ApproximateNumberOfMessagesVisible': { dimensions: ['QueueName'], statistics: ['Maximum', 'Average', 'Minimum', 'Sum'] },
+  'AWS/SQS ApproximateAgeOfOldestMessage': { dimensions: ['QueueName'], statistics: ['Maximum', 'Average', 'Minimum', 'Sum'] },
 };
 
 const stackFiles = async () => {

@@ -1,17 +1,24 @@
 /**
  * The archive-restore Lambda function (nodejs22.x, arm64), bundled at synth into a zip.
  *
- * Invoked two ways:
- * - by EventBridge with a CloudTrail record of a GetObject that failed with InvalidObjectState
- *   (a Lustre read of an archived object): HeadObject first, then RestoreObject as `decide` says,
- *   and, when notifications are on, "restore initiated" on SNS and a delayed re-check on SQS;
- * - by SQS with such a re-check: when the restored copy is readable, "restore completed" on SNS;
- *   otherwise the re-check is sent again, up to MAX_CHECKS times.
+ * Invoked by the SQS event source mapping of its queue, with a batch of messages of two kinds:
+ * - an EventBridge event (the queue's rule sends them): the CloudTrail record of a GetObject that
+ *   failed with InvalidObjectState (a Lustre read of an archived object): HeadObject first, then
+ *   RestoreObject as `decide` says, and, when notifications are on, "restore initiated" on SNS and
+ *   a delayed re-check on the same queue;
+ * - such a re-check: when the restored copy is readable, "restore completed" on SNS; otherwise the
+ *   re-check is sent again, up to MAX_CHECKS times.
+ * Each message is handled on its own; those that fail are reported back (`batchItemFailures`, the
+ * mapping has ReportBatchItemFailures) so only they return to the queue, and after the queue's
+ * maxReceiveCount they move to the dead-letter queue. A direct invocation with an EventBridge event
+ * (a manual test) works too, and fails as a whole.
  * It never touches the bucket's notification configuration (FSx owns it). Every decision is one
- * JSON log line. Duplicate events never start a second restore: an ongoing or finished restore is
- * seen by HeadObject, and a race is answered by S3 with RestoreAlreadyInProgress.
+ * JSON log line. Duplicate events (EventBridge and SQS both deliver at least once) never start a
+ * second restore: an ongoing or finished restore is seen by HeadObject, and a race is answered by
+ * S3 with RestoreAlreadyInProgress.
  *
- * Environment: DAYS, TIER, TOPIC_ARN (optional), QUEUE_URL (optional), RECHECK_SECONDS (default 900).
+ * Environment: DAYS, TIER, TOPIC_ARN (optional), QUEUE_URL (optional: the function's own queue,
+ * for re-checks), RECHECK_SECONDS (default 900).
  */
 import { HeadObjectCommand, RestoreObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -26,8 +33,22 @@ interface Recheck extends ObjectRef {
   tier: Tier;
 }
 
+/** An SQS message as the event source mapping delivers it (the fields the handler reads). */
+interface SqsRecord {
+  eventSource: string;
+  messageId: string;
+  body: string;
+  attributes?: { ApproximateReceiveCount?: string };
+}
+
 interface SqsEvent {
-  Records: { eventSource: string; body: string }[];
+  Records: SqsRecord[];
+}
+
+/** The partial batch response (Lambda reads only `batchItemFailures`), and every decision made. */
+export interface Result {
+  decisions: Record<string, unknown>[];
+  batchItemFailures?: { itemIdentifier: string }[];
 }
 
 const s3 = new S3Client({});
@@ -44,19 +65,39 @@ const settings = () => ({
 
 const log = (fields: Record<string, unknown>) => console.log(JSON.stringify({ at: new Date().toISOString(), ...fields }));
 
-export async function handler(event: CloudTrailEvent | SqsEvent): Promise<{ decisions: Record<string, unknown>[] }> {
-  if ('Records' in event && Array.isArray(event.Records)) {
-    const decisions = [];
-    for (const r of event.Records.filter((x) => x.eventSource === 'aws:sqs')) decisions.push(await recheck(JSON.parse(r.body) as Recheck));
-    return { decisions };
+export async function handler(event: CloudTrailEvent | SqsEvent): Promise<Result> {
+  if ('Records' in event && Array.isArray(event.Records)) return batch(event.Records);
+  return { decisions: [await ofEvent(event as CloudTrailEvent, false)] };
+}
+
+/** Every message of a batch on its own: one that fails is reported, the others are done. */
+async function batch(records: SqsRecord[]): Promise<Result> {
+  const decisions: Record<string, unknown>[] = [];
+  const batchItemFailures: { itemIdentifier: string }[] = [];
+  for (const r of records) {
+    try {
+      const body = JSON.parse(r.body) as Recheck | CloudTrailEvent;
+      const retried = Number(r.attributes?.ApproximateReceiveCount ?? '1') > 1;
+      decisions.push(isRecheck(body) ? await recheck(body) : await ofEvent(body, retried));
+    } catch (err) {
+      const e = err as Error;
+      log({ decision: 'failed', messageId: r.messageId, error: e?.name, message: e?.message, receiveCount: r.attributes?.ApproximateReceiveCount });
+      batchItemFailures.push({ itemIdentifier: r.messageId });
+    }
   }
-  const refs = objectsOfEvent(event as CloudTrailEvent);
+  return { decisions, batchItemFailures };
+}
+
+const isRecheck = (body: unknown): body is Recheck => typeof body === 'object' && body !== null && typeof (body as Recheck).check === 'number' && typeof (body as Recheck).key === 'string';
+
+async function ofEvent(event: CloudTrailEvent, retried: boolean): Promise<Record<string, unknown>> {
+  const refs = objectsOfEvent(event);
   if (!refs) {
     const d = { decision: 'ignored', reason: 'not a CloudTrail GetObject event' };
     log(d);
-    return { decisions: [d] };
+    return d;
   }
-  return { decisions: [await restore(refs)] };
+  return restore(refs, retried);
 }
 
 async function head(ref: ObjectRef): Promise<Head | undefined> {
@@ -68,7 +109,12 @@ async function head(ref: ObjectRef): Promise<Head | undefined> {
   }
 }
 
-async function restore(candidates: ObjectRef[]): Promise<Record<string, unknown>> {
+/**
+ * `retried`: this message was received before, so an earlier attempt may have started the restore
+ * and failed before scheduling its re-check; an ongoing restore then gets its re-check (at worst a
+ * second "completed" message, never a second restore).
+ */
+async function restore(candidates: ObjectRef[], retried: boolean): Promise<Record<string, unknown>> {
   const cfg = settings();
   let ref = candidates[0];
   let found = await head(ref);
@@ -82,6 +128,7 @@ async function restore(candidates: ObjectRef[]): Promise<Record<string, unknown>
   if (decision.action === 'skip') {
     const d = { ...base, decision: 'skip', reason: decision.reason, storageClass: found?.StorageClass };
     log(d);
+    if (retried && decision.reason === 'restore-ongoing' && cfg.topicArn && cfg.queueUrl) await scheduleRecheck(cfg.queueUrl, { ...ref, check: 1, tier: cfg.tier }, cfg.recheckSeconds);
     return d;
   }
   let tier = decision.tier;

@@ -1,26 +1,18 @@
 /**
- * What the stacks will create, as `doctor` needs to know it, computed from the model in this one
- * file: the buckets and what they are for, the networks file systems join, which KMS keys are used
- * and who must be able to use them, file system capacity per site, the archive-restore trails and
- * functions per site, cross-account backup copies, and the state backend. When `plan` becomes one
- * typed value, this is the only file of doctor that reads the model's structure; the checks read
- * only what it returns.
+ * What the stacks will create, as `doctor` needs to know it, in this one file: the buckets and
+ * what they are for, the networks file systems join, which KMS keys are used and who must be able
+ * to use them, file system capacity per site, cross-account backup copies and the state backend
+ * (from the model), and the archive-restore trails and functions per site (from the plan, which
+ * the stacks render: so the concurrency doctor checks is the one the stacks set). This is the only
+ * file of doctor that reads the model's structure; the checks read only what it returns.
  */
 import type { Blueprint, Bucket, DeploymentType, FileSystem, Network, Site, StateConfig, StorageType } from '../../blueprint/model';
 import { isScratch, sameAccount } from '../../blueprint/model';
 import { directionsFrom, directionsInto } from '../../blueprint/topology';
 import { partitionOf } from '../../aws/regions';
 import { roleArn, withAccount } from '../../plan/arns';
-import { archiveRestoreEntries } from '../../plan/protection';
+import { planBlueprint, stacksOf } from '../../plan/plan';
 import { deployedRecoveries, recoveredFileSystem } from '../../plan/recovery';
-
-/**
- * The maximum concurrency of the SQS event source mapping that feeds each archive-restore function
- * (`scaling_config.maximum_concurrency`). It must equal the value the protection stack sets.
- */
-export const RESTORE_MAX_CONCURRENCY = 5;
-/** Concurrency each archive-restore function reserves: none (bursts are bounded by the event source mapping instead). */
-export const RESTORE_RESERVED_CONCURRENCY = 0;
 
 /** A standby copy rebuilt at a recovery site; undefined: the file system itself. */
 export type Standby = 'warm' | 'cold' | undefined;
@@ -78,7 +70,9 @@ export interface RestoreDemand {
   trails: number;
   /** Restore functions at this site (one per archive-restore entry). */
   functions: number;
+  /** Concurrency the functions reserve together (none by default). */
   reservedConcurrency: number;
+  /** What their event source mappings let them run at once together (`scaling_config.maximum_concurrency`). */
   maxConcurrency: number;
 }
 
@@ -163,14 +157,16 @@ export function expectations(m: Blueprint, accountOf: (site: Site) => string): E
     ...deployedRecoveries(m).map((c) => demand(c.fileSystem, `${c.entry.fileSystem.key}@${c.entry.site.key}`)),
   ];
 
-  const restore: RestoreDemand[] = [];
-  for (const entry of archiveRestoreEntries(m)) {
-    const site = entry.bucket.site;
-    const d = restore.find((r) => r.site === site) ?? restore[restore.push({ site, trails: 1, functions: 0, reservedConcurrency: 0, maxConcurrency: 0 }) - 1];
-    d.functions++;
-    d.reservedConcurrency += RESTORE_RESERVED_CONCURRENCY;
-    d.maxConcurrency += RESTORE_MAX_CONCURRENCY;
-  }
+  const protection = stacksOf(planBlueprint(m), 'protection').filter((s) => s.archiveRestore.length);
+  const restore: RestoreDemand[] = protection.map((s) => ({
+    site: s.site,
+    trails: s.restoreTrail ? 1 : 0,
+    functions: s.archiveRestore.length,
+    reservedConcurrency: s.archiveRestore.reduce((n, r) => n + (r.function.reservedConcurrency ?? 0), 0),
+    maxConcurrency: s.archiveRestore.reduce((n, r) => n + r.function.maximumConcurrency, 0),
+  }));
+  // The planned trails, and the trails of one per entry that versions before one trail per site created (the next apply deletes them).
+  const trailNames = new Set(protection.flatMap((s) => (s.restoreTrail ? [s.restoreTrail.name] : [])));
 
   const crossAccountCopies = [...m.backupPlans.values()].flatMap((p) => p.copyTo.filter((c) => !sameAccount(p.site, c.site)).map((c) => ({ plan: p.key, source: p.site, destination: c.site })));
 
@@ -182,7 +178,7 @@ export function expectations(m: Blueprint, accountOf: (site: Site) => string): E
     restore,
     crossAccountCopies,
     state: m.state,
-    ownTrail: (name) => name.startsWith(`${m.name}-restore`),
+    ownTrail: (name) => trailNames.has(name) || name.startsWith(`${m.name}-restore-`),
   };
 }
 
