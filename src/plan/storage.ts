@@ -10,6 +10,7 @@ import { accountOf, batchReportBucketName, batchRoleName, bucketArn, objectsArn,
 import { plansAt, plansCopyingInto } from './protection';
 import { draName, repositoriesReading } from './lustre';
 import { operationalBucket } from './operational';
+import { serviceTrust } from '../aws/policies';
 import type { BatchReplicationPlan, BucketPlan, ReplicationRolePlan, Statement, StorageStackPlan, VaultPlan } from './types';
 
 /** Batch Replication reports and manifests expire after this many days. */
@@ -110,7 +111,10 @@ function replicationRole(m: Blueprint, source: Bucket): ReplicationRolePlan {
     const k = keyArn(r.destination);
     if (k) statements.push({ Sid: `EncryptInto${sid(r.destination.key)}`, Effect: 'Allow', Action: ['kms:Encrypt', 'kms:GenerateDataKey'], Resource: k, Condition: { StringEquals: { 'kms:ViaService': `s3.${r.destination.site.region}.amazonaws.com` } } });
   }
-  return { sourceKey: source.key, roleName: replicationRoleName(m, source), description: `S3 replication out of ${source.name} (lustreform)`, statements };
+  // S3 assumes the role for the source bucket's replication: its account and ARN (S3 User Guide,
+  // "Setting up permissions for live replication"; IAM User Guide, "The confused deputy problem").
+  const trust = serviceTrust('s3.amazonaws.com', { account: accountOf(source.site), arn: bucketArn(source) });
+  return { sourceKey: source.key, roleName: replicationRoleName(m, source), description: `S3 replication out of ${source.name} (lustreform)`, trust, statements };
 }
 
 /**
@@ -138,16 +142,22 @@ function vault(m: Blueprint, site: Site): VaultPlan {
  */
 function batchReplication(m: Blueprint, site: Site, sources: Bucket[]): BatchReplicationPlan {
   const report = operationalBucket(`batch_reports_${site.key}`, batchReportBucketName(m, site, accountOf(site)), site.region, BATCH_REPORT_EXPIRATION_DAYS);
+  const account = accountOf(site);
+  // The report bucket's name is predictable (it holds the account id): the role writes only into
+  // a bucket this account owns, so a bucket someone else created under that name gets nothing.
+  const ownBucket = { StringEquals: { 's3:ResourceAccount': account } };
   return {
     siteKey: site.key,
     roleName: batchRoleName(m, site),
     description: `S3 Batch Replication of existing objects at ${site.key} (lustreform)`,
     reportBucket: report,
+    // Batch Operations assumes the role for jobs of this account in this region.
+    trust: serviceTrust('batchoperations.s3.amazonaws.com', { account, arn: `arn:${partitionOf(site.region)}:s3:${site.region}:${account}:job/*` }),
     statements: [
       { Sid: 'InitiateReplication', Effect: 'Allow', Action: 's3:InitiateReplication', Resource: sources.map((b) => objectsArn(b)) },
       { Sid: 'GenerateManifests', Effect: 'Allow', Action: ['s3:GetReplicationConfiguration', 's3:PutInventoryConfiguration'], Resource: sources.map((b) => bucketArn(b)) },
-      { Sid: 'ManifestsAndReports', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], Resource: `${report.arn}/*` },
-      { Sid: 'ReportBucket', Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: report.arn },
+      { Sid: 'ManifestsAndReports', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], Resource: `${report.arn}/*`, Condition: ownBucket },
+      { Sid: 'ReportBucket', Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: report.arn, Condition: ownBucket },
     ],
   };
 }

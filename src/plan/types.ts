@@ -6,20 +6,14 @@
  * a stack can resolve the ambient account in them (see AMBIENT_ACCOUNT) and tests can compare them.
  */
 import type { Encryption, LifecycleRule, RepositoryEvent, RestoreTier, Site, StorageClass } from '../blueprint/model';
+import type { PolicyStatement } from '../aws/policies';
 import type { Activation, RecoveryCopy } from './recovery';
 
 export const LAYERS = ['storage', 'replication', 'lustre', 'protection'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /** An IAM policy statement as plain data (rendered as JSON, or through jsonencode when it holds a reference). */
-export interface Statement {
-  Sid?: string;
-  Effect: 'Allow' | 'Deny';
-  Principal?: '*' | { AWS?: string | string[]; Service?: string | string[] };
-  Action: string | string[];
-  Resource?: string | string[];
-  Condition?: Record<string, Record<string, string | string[] | boolean>>;
-}
+export type Statement = PolicyStatement;
 
 /** The stack's AWS provider: the site's region and account, the role to assume, the default tags. */
 export interface ProviderPlan {
@@ -56,6 +50,8 @@ export interface ReplicationRolePlan {
   sourceKey: string;
   roleName: string;
   description: string;
+  /** The trust policy: S3, on behalf of the source bucket only. */
+  trust: Statement[];
   statements: Statement[];
 }
 
@@ -74,6 +70,8 @@ export interface BatchReplicationPlan {
   roleName: string;
   description: string;
   reportBucket: BucketPlan;
+  /** The trust policy: S3 Batch Operations, for jobs of this account and region only. */
+  trust: Statement[];
   statements: Statement[];
 }
 
@@ -233,7 +231,7 @@ export interface BackupPlanPlan {
   retentionDays: number;
   copies: { vaultArn: string; retentionDays: number }[];
   recoveryPointTags: Record<string, string>;
-  role: { name: string; description: string; managedPolicies: { name: string; arn: string }[] };
+  role: { name: string; description: string; trust: Statement[]; managedPolicies: { name: string; arn: string }[] };
   selections: { fileSystemKey: string; name: string; resources: string[]; tags: { key: string; value: string }[] }[];
   alarms: AlarmPlan[];
 }

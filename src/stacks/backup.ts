@@ -9,7 +9,7 @@ import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import type { BackupPlanPlan, VaultPlan } from '../plan/types';
 import { renderAlarms } from './monitoring';
-import { policyJson, trustPolicy } from './policy';
+import { policyJson } from './policy';
 
 export interface SiteBackupVaultProps {
   /** The planned vault: name, key, lock, and the accounts whose plans copy into it. */
@@ -73,7 +73,7 @@ export class FileSystemBackupPlan extends Construct {
     });
     backupPlan.overrideLogicalId(p.key);
 
-    const role = new IamRole(this, 'role', { name: p.role.name, assumeRolePolicy: trustPolicy('backup.amazonaws.com'), description: p.role.description });
+    const role = new IamRole(this, 'role', { name: p.role.name, assumeRolePolicy: policyJson(p.role.trust), description: p.role.description });
     role.overrideLogicalId(`backup_${p.key}`);
     for (const policy of p.role.managedPolicies) {
       new IamRolePolicyAttachment(this, policy.name, { role: role.name, policyArn: policy.arn }).overrideLogicalId(`backup_${p.key}_${policy.name}`);
