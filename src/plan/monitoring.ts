@@ -17,6 +17,7 @@
 import type { BackupPlan, Blueprint, FileSystem, Site } from '../blueprint/model';
 import type { ReplicationDirection } from '../blueprint/topology';
 import { partitionOf } from '../aws/regions';
+import { denyInsecureTransport } from '../aws/policies';
 import {
   BACKUP_JOBS_COMPLETED,
   BACKUP_JOBS_FAILED,
@@ -189,7 +190,7 @@ function topicStatements(m: Blueprint, site: Site, region: string): Statement[] 
     { Sid: 'AccountManages', Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'], Resource: arn },
     { Sid: 'CloudWatchAlarms', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: arn, Condition: { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` } } },
     { Sid: 'EventBridgeRules', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Resource: arn },
-    { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: arn, Condition: { Bool: { 'aws:SecureTransport': false } } },
+    denyInsecureTransport('sns', arn),
   ];
 }
 

@@ -9,17 +9,15 @@ import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-s
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
-import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ArchiveRestorePlan } from '../plan/types';
 import { LustreformBucket } from './bucket';
 import { bundleFunction } from './bundle';
 import { renderAlarms } from './monitoring';
-import { trustPolicy } from './policy';
+import { queuePolicy, topicPolicy, trustPolicy } from './policy';
 
 /** Function settings that are not in the blueprint (yet): fixed, documented defaults. */
 export const RESTORE_FUNCTION = {
@@ -155,24 +153,18 @@ export class ArchiveRestoreAutomation extends Construct {
     rule.overrideLogicalId(lid('rule'));
     new CloudwatchEventTarget(this, 'target', { rule: rule.name, arn: fn.arn, deadLetterConfig: { arn: dlq.arn }, retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 } }).overrideLogicalId(lid('target'));
     new LambdaPermission(this, 'permission', { functionName: fn.functionName, action: 'lambda:InvokeFunction', principal: 'events.amazonaws.com', sourceArn: rule.arn, statementId: 'EventBridgeInvoke' }).overrideLogicalId(lid('permission'));
-    const dlqPolicy = new DataAwsIamPolicyDocument(this, 'dlq-policy-document', {
-      statement: [{ sid: 'EventBridgeDeadLetters', actions: ['sqs:SendMessage'], resources: [dlq.arn], principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }], condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [rule.arn] }] }],
-    });
-    dlqPolicy.overrideLogicalId(lid('dlq'));
-    new SqsQueuePolicy(this, 'dlq-policy', { queueUrl: dlq.url, policy: dlqPolicy.json }).overrideLogicalId(lid('dlq'));
+    queuePolicy(this, 'dlq-policy', lid('dlq'), dlq, [
+      { sid: 'EventBridgeDeadLetters', actions: ['sqs:SendMessage'], resources: [dlq.arn], principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }], condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [rule.arn] }] },
+    ]);
 
     renderAlarms(this, entry.alarms, [fn, dlq]);
 
     if (topic && recheck) {
       new LambdaEventSourceMapping(this, 'recheck-source', { eventSourceArn: recheck.arn, functionName: fn.arn, batchSize: 10 }).overrideLogicalId(lid('recheck'));
-      const topicPolicy = new DataAwsIamPolicyDocument(this, 'topic-policy-document', {
-        statement: [
-          { sid: 'AccountOnly', actions: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'], resources: [topic.arn], principals: [{ type: 'AWS', identifiers: [`arn:${partition}:iam::${accountId}:root`] }] },
-          { sid: 'DenyInsecureTransport', effect: 'Deny', actions: ['sns:Publish'], resources: [topic.arn], principals: [{ type: '*', identifiers: ['*'] }], condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] },
-        ],
-      });
-      topicPolicy.overrideLogicalId(lid('topic'));
-      new SnsTopicPolicy(this, 'topic-policy', { arn: topic.arn, policy: topicPolicy.json }).overrideLogicalId(lid('topic'));
+      queuePolicy(this, 'recheck-policy', lid('recheck'), recheck);
+      topicPolicy(this, 'topic-policy', lid('topic'), topic, [
+        { sid: 'AccountOnly', actions: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'], resources: [topic.arn], principals: [{ type: 'AWS', identifiers: [`arn:${partition}:iam::${accountId}:root`] }] },
+      ]);
       entry.notify.forEach((email, i) => {
         new SnsTopicSubscription(this, `subscription-${i}`, { topicArn: topic.arn, protocol: 'email', endpoint: email }).overrideLogicalId(lid(`email_${i}`));
       });

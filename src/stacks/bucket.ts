@@ -9,6 +9,7 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import type { BucketPlan, Statement } from '../plan/types';
+import { denyInsecureTransport } from '../aws/policies';
 import { policyJson } from './policy';
 
 /** Days after which incomplete multipart uploads are aborted on every bucket. */
@@ -73,7 +74,7 @@ export class LustreformBucket extends Construct {
       ],
     }).overrideLogicalId(key);
 
-    const tlsOnly: Statement = { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [this.arn, `${this.arn}/*`], Condition: { Bool: { 'aws:SecureTransport': false } } };
+    const tlsOnly: Statement = denyInsecureTransport('s3', [this.arn, `${this.arn}/*`]);
     // The public access block goes first: a policy put while it is being set can be refused.
     this.policy = new S3BucketPolicy(this, 'policy', { ...on, policy: policyJson([tlsOnly, ...b.statements]), dependsOn: [pab] });
     this.policy.overrideLogicalId(key);

@@ -86,7 +86,13 @@ describe('archive restore: synthesized', () => {
     const stack = stackOf(multiSite());
     expect(resources(stack, 'aws_sns_topic_subscription').restore_input_d32adf_email_0).toMatchObject({ protocol: 'email', endpoint: 'ops@example.org', topic_arn: '${aws_sns_topic.restore_input_d32adf_topic.arn}' });
     const topicPolicy = stack.data.aws_iam_policy_document.restore_input_d32adf_topic.statement;
-    expect(topicPolicy[0].principals).toEqual([{ type: 'AWS', identifiers: ['arn:aws:iam::111111111111:root'] }]);
+    // Every action denied without TLS first, then the account.
+    expect(topicPolicy[0]).toMatchObject({ effect: 'Deny', actions: ['sns:*'], principals: [{ type: '*', identifiers: ['*'] }], condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] });
+    expect(topicPolicy[1].principals).toEqual([{ type: 'AWS', identifiers: ['arn:aws:iam::111111111111:root'] }]);
+    for (const queue of ['restore_input_d32adf_dlq', 'restore_input_d32adf_recheck']) {
+      expect(stack.data.aws_iam_policy_document[queue].statement[0]).toMatchObject({ effect: 'Deny', actions: ['sqs:*'], condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] });
+      expect(resources(stack, 'aws_sqs_queue_policy')[queue].policy).toBe(`\${data.aws_iam_policy_document.${queue}.json}`);
+    }
     expect(resources(stack, 'aws_lambda_event_source_mapping').restore_input_d32adf_recheck).toMatchObject({ event_source_arn: '${aws_sqs_queue.restore_input_d32adf_recheck.arn}', function_name: '${aws_lambda_function.restore_input_d32adf_function.arn}' });
   });
 
