@@ -52,3 +52,8 @@ export const batchRoleName = (m: Blueprint, site: Site): string => roleName(m, '
 export function batchReportBucketName(m: Blueprint, site: Site, accountId: string): string {
   return `${m.name}-batch-${shortHash(`${site.key}/${site.region}`, 6)}-${accountId}`;
 }
+
+/** The access-log bucket of a site's buckets with `accessLogging`: globally unique through the account id. */
+export function accessLogBucketName(m: Blueprint, site: Site, accountId: string): string {
+  return `${m.name}-access-logs-${shortHash(`${site.key}/${site.region}`, 6)}-${accountId}`;
+}

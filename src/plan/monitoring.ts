@@ -204,6 +204,8 @@ export function alarmTopics(m: Blueprint, site: Site, regions: string[]): AlarmT
     region: region === site.region ? undefined : region,
     notify: m.monitoring.notify,
     statements: topicStatements(m, site, region),
+    // A key is regional: the site's operational key encrypts its own region's topic only.
+    kmsKeyArn: region === site.region ? site.operationalKmsKeyArn : undefined,
   }));
 }
 

@@ -45,6 +45,8 @@ export function archiveRestoreEntries(m: Blueprint): ArchiveRestore[] {
         tier: source?.tier ?? schemaDefault<ArchiveRestore['tier']>('archiveRestore', 'tier'),
         days: source?.days ?? schemaDefault<number>('archiveRestore', 'days'),
         notify: source?.notify ?? [],
+        logRetentionDays: source?.logRetentionDays ?? schemaDefault<number>('archiveRestore', 'logRetentionDays'),
+        tracing: source?.tracing ?? schemaDefault<ArchiveRestore['tracing']>('archiveRestore', 'tracing'),
       });
     }
   }
@@ -91,7 +93,8 @@ export function archiveRestorePlan(m: Blueprint, entry: ArchiveRestore): Archive
       Resource: `${logBucketArn}/AWSLogs/${accountId}/*`,
       Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': trailArn } },
     },
-  ]);
+  ], bucket.site.operationalKmsKeyArn);
+  const operationalKey = bucket.site.operationalKmsKeyArn;
   return {
     key,
     name,
@@ -106,7 +109,9 @@ export function archiveRestorePlan(m: Blueprint, entry: ArchiveRestore): Archive
     tier: entry.tier,
     days: entry.days,
     notify: entry.notify,
-    trail: { name, arn: trailArn, logBucket },
+    trail: { name, arn: trailArn, logBucket, kmsKeyArn: operationalKey },
+    logGroup: { retentionDays: entry.logRetentionDays, kmsKeyArn: operationalKey },
+    tracing: entry.tracing,
     deadLetterQueue: `${name}-dlq`,
     recheckQueue: `${name}-recheck`,
     notifyTopic: `${name}-notify`,

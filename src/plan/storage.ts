@@ -6,7 +6,7 @@
 import { sameAccount, type Blueprint, type Bucket, type Site } from '../blueprint/model';
 import { directionsFrom, directionsInto } from '../blueprint/topology';
 import { partitionOf } from '../aws/regions';
-import { accountOf, batchReportBucketName, batchRoleName, bucketArn, objectsArn, replicationRoleName, roleArn, vaultName } from './arns';
+import { accessLogBucketName, accountOf, batchReportBucketName, batchRoleName, bucketArn, objectsArn, replicationRoleName, roleArn, vaultName } from './arns';
 import { plansAt, plansCopyingInto } from './protection';
 import { draName, repositoriesReading } from './lustre';
 import { operationalBucket } from './operational';
@@ -132,6 +132,7 @@ function vault(m: Blueprint, site: Site): VaultPlan {
     kmsKeyArn: site.backupVaultKmsKeyArn,
     lock: lock && { minRetentionDays: lock.minRetentionDays, maxRetentionDays: lock.maxRetentionDays, changeableForDays: lock.mode === 'compliance' ? lock.changeableForDays : undefined },
     copyFrom: sources.map((a) => `arn:${partition}:iam::${a}:root`),
+    organizationId: site.backupVaultOrganizationId,
   };
 }
 
@@ -141,7 +142,7 @@ function vault(m: Blueprint, site: Site): VaultPlan {
  * with `existingObjects: batch`, generate their manifests and write into the report bucket.
  */
 function batchReplication(m: Blueprint, site: Site, sources: Bucket[]): BatchReplicationPlan {
-  const report = operationalBucket(`batch_reports_${site.key}`, batchReportBucketName(m, site, accountOf(site)), site.region, BATCH_REPORT_EXPIRATION_DAYS);
+  const report = operationalBucket(`batch_reports_${site.key}`, batchReportBucketName(m, site, accountOf(site)), site.region, BATCH_REPORT_EXPIRATION_DAYS, [], site.operationalKmsKeyArn);
   const account = accountOf(site);
   // The report bucket's name is predictable (it holds the account id): the role writes only into
   // a bucket this account owns, so a bucket someone else created under that name gets nothing.
@@ -158,16 +159,48 @@ function batchReplication(m: Blueprint, site: Site, sources: Bucket[]): BatchRep
       { Sid: 'GenerateManifests', Effect: 'Allow', Action: ['s3:GetReplicationConfiguration', 's3:PutInventoryConfiguration'], Resource: sources.map((b) => bucketArn(b)) },
       { Sid: 'ManifestsAndReports', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], Resource: `${report.arn}/*`, Condition: ownBucket },
       { Sid: 'ReportBucket', Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: report.arn, Condition: ownBucket },
+      ...(site.operationalKmsKeyArn
+        ? [{ Sid: 'ReportKey', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: site.operationalKmsKeyArn, Condition: { StringEquals: { 'kms:ViaService': `s3.${site.region}.amazonaws.com` } } } satisfies Statement]
+        : []),
     ],
   };
 }
 
+/** Server access log objects expire after this many days. */
+export const ACCESS_LOG_EXPIRATION_DAYS = 90;
+
+/**
+ * The site's access-log bucket: where buckets with `accessLogging` deliver S3 server access logs
+ * (the target must be in the source's region and account, so one per site). SSE-S3 even with the
+ * site's operational key: S3 server access logging cannot deliver into an SSE-KMS bucket (S3 User
+ * Guide, "Enabling Amazon S3 server access logging"). The logging service may write only for
+ * those buckets of this account (aws:SourceArn, aws:SourceAccount), as S3 recommends.
+ */
+function accessLogBucket(m: Blueprint, site: Site, logged: Bucket[]): BucketPlan {
+  const account = accountOf(site);
+  const name = accessLogBucketName(m, site, account);
+  const arn = `arn:${partitionOf(site.region)}:s3:::${name}`;
+  return operationalBucket(`access_logs_${site.key}`, name, site.region, ACCESS_LOG_EXPIRATION_DAYS, [
+    {
+      Sid: 'S3ServerAccessLogs',
+      Effect: 'Allow',
+      Principal: { Service: 'logging.s3.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: `${arn}/*`,
+      Condition: { ArnLike: { 'aws:SourceArn': logged.map((b) => bucketArn(b)) }, StringEquals: { 'aws:SourceAccount': account } },
+    },
+  ]);
+}
+
 /** What the storage stack of `site` holds, or undefined when it holds nothing. */
-export function storageAt(m: Blueprint, site: Site): Pick<StorageStackPlan, 'buckets' | 'replicationRoles' | 'vault' | 'batchReplication'> | undefined {
+export function storageAt(m: Blueprint, site: Site): Pick<StorageStackPlan, 'buckets' | 'replicationRoles' | 'vault' | 'batchReplication' | 'accessLogBucket'> | undefined {
   const here = [...m.buckets.values()].filter((b) => b.site === site);
   const sources = batchSources(m, site);
+  const logged = here.filter((b) => b.accessLogging && !b.adopt);
+  const logs = logged.length ? accessLogBucket(m, site, logged) : undefined;
   const contents = {
-    buckets: here.map((b) => bucketPlan(m, b)),
+    buckets: here.map((b) => ({ ...bucketPlan(m, b), ...(logs && logged.includes(b) ? { accessLogs: { targetBucket: logs.name, targetPrefix: `${b.key}/` } } : {}) })),
+    accessLogBucket: logs,
     replicationRoles: replicatingBuckets(m, site).map((b) => replicationRole(m, b)),
     vault: hasVault(m, site) ? vault(m, site) : undefined,
     batchReplication: sources.length ? batchReplication(m, site, sources) : undefined,

@@ -43,6 +43,8 @@ export interface BucketPlan {
   noncurrentVersionExpirationDays?: number;
   /** Statements after the TLS-only one: grants for other accounts' replication roles and file systems, service access. */
   statements: Statement[];
+  /** S3 server access logging into the site's access-log bucket, under this prefix. */
+  accessLogs?: { targetBucket: string; targetPrefix: string };
 }
 
 /** The IAM role S3 assumes to replicate out of one source bucket (storage layer of the source's site). */
@@ -62,6 +64,8 @@ export interface VaultPlan {
   lock?: { minRetentionDays: number; maxRetentionDays: number; changeableForDays?: number };
   /** Account root principals allowed `backup:CopyIntoBackupVault` (plans of other accounts copying in). */
   copyFrom: string[];
+  /** Those principals must also belong to this AWS Organization (aws:PrincipalOrgID). */
+  organizationId?: string;
 }
 
 /** What `lustreform replicate-existing` needs at a site: a report bucket and the Batch Operations role. */
@@ -141,6 +145,8 @@ export interface AlarmTopicPlan {
   region?: string;
   notify: string[];
   statements: Statement[];
+  /** The site's operational key (in the site's region only). */
+  kmsKeyArn?: string;
 }
 
 /** An EventBridge rule sending AWS Backup failure events to the site's alarm topic. */
@@ -210,7 +216,7 @@ export interface FileSystemPlan {
   metadata?: { mode: string; iops?: number };
   efa?: boolean;
   weeklyMaintenance?: string;
-  logging?: { logGroupName: string; level: string; retentionDays: number };
+  logging?: { logGroupName: string; level: string; retentionDays: number; kmsKeyId?: string };
   backupId?: string;
   /** Automatic backups (persistent types only: explicitly 0 when the blueprint says nothing). */
   automaticBackups?: { retentionDays: number; dailyAt?: string; copyTagsToBackups?: boolean };
@@ -253,7 +259,10 @@ export interface ArchiveRestorePlan {
   tier: RestoreTier;
   days: number;
   notify: string[];
-  trail: { name: string; arn: string; logBucket: BucketPlan };
+  trail: { name: string; arn: string; logBucket: BucketPlan; kmsKeyArn?: string };
+  /** The function's log group: retention, and the site's operational key if any. */
+  logGroup: { retentionDays: number; kmsKeyArn?: string };
+  tracing: 'PassThrough' | 'Active';
   /** Names of its queues and topic. */
   deadLetterQueue: string;
   recheckQueue: string;
@@ -278,6 +287,8 @@ export interface StorageStackPlan extends StackBase {
   replicationRoles: ReplicationRolePlan[];
   vault?: VaultPlan;
   batchReplication?: BatchReplicationPlan;
+  /** Where the site's buckets with `accessLogging` deliver their S3 server access logs. */
+  accessLogBucket?: BucketPlan;
   alarmTopics: AlarmTopicPlan[];
   /** The site's dashboard, here when the site runs no file system. */
   dashboard?: DashboardPlan;

@@ -8,6 +8,7 @@ function keysOf(m: Blueprint): { arn: string; site: Site; path: ModelPath; what:
     ...fileSystemsOf(m).flatMap((fs) => (fs.kmsKeyArn ? [{ arn: fs.kmsKeyArn, site: fs.site, path: [...fs.path, 'kmsKeyArn'], what: `file system ${fs.key}` }] : [])),
     ...[...m.buckets.values()].flatMap((b) => (b.encryption.kind === 'kms-key' ? [{ arn: b.encryption.keyArn, site: b.site, path: [...b.path, 'encryption', 'kmsKeyArn'], what: `bucket ${b.key}` }] : [])),
     ...[...m.sites.values()].flatMap((s) => (s.backupVaultKmsKeyArn ? [{ arn: s.backupVaultKmsKeyArn, site: s, path: [...s.path, 'backupVaultKmsKeyArn'], what: `the backup vault of ${s.key}` }] : [])),
+    ...[...m.sites.values()].flatMap((s) => (s.operationalKmsKeyArn ? [{ arn: s.operationalKmsKeyArn, site: s, path: [...s.path, 'operationalKmsKeyArn'], what: `lustreform's own resources at ${s.key}` }] : [])),
     ...m.recovery.flatMap((r) => (r.kmsKeyArn ? [{ arn: r.kmsKeyArn, site: r.site, path: [...r.path, 'kmsKeyArn'], what: `the rebuilt ${r.fileSystem.key}` }] : [])),
   ];
 }

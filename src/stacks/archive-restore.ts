@@ -27,7 +27,6 @@ export const RESTORE_FUNCTION = {
   memoryMb: 256,
   /** A burst of misses (a job reading a whole archived tree) cannot take the account's concurrency. */
   reservedConcurrency: 5,
-  logRetentionDays: 30,
   /** Re-check delay of the completion queue: SQS's maximum. */
   recheckSeconds: 900,
 } as const;
@@ -63,6 +62,7 @@ export class ArchiveRestoreAutomation extends Construct {
       name: entry.trail.name,
       s3BucketName: logs.bucketRef,
       enableLogFileValidation: true,
+      kmsKeyId: entry.trail.kmsKeyArn,
       includeGlobalServiceEvents: false,
       isMultiRegionTrail: false,
       advancedEventSelector: [
@@ -99,7 +99,7 @@ export class ArchiveRestoreAutomation extends Construct {
     recheck?.overrideLogicalId(lid('recheck'));
 
     // The function: bundled TypeScript, its role, its log group (created first, with retention).
-    const logGroup = new CloudwatchLogGroup(this, 'log-group', { name: `/aws/lambda/${name}`, retentionInDays: RESTORE_FUNCTION.logRetentionDays });
+    const logGroup = new CloudwatchLogGroup(this, 'log-group', { name: `/aws/lambda/${name}`, retentionInDays: entry.logGroup.retentionDays, kmsKeyId: entry.logGroup.kmsKeyArn });
     logGroup.overrideLogicalId(lid('logs'));
     const role = new IamRole(this, 'role', { name: `${name}`.slice(0, 64), assumeRolePolicy: trustPolicy('lambda.amazonaws.com'), description: `archive restore for s3://${entry.bucketName}/${entry.prefix} (lustreform)` });
     role.overrideLogicalId(lid('role'));
@@ -111,6 +111,8 @@ export class ArchiveRestoreAutomation extends Construct {
     if (entry.bucketKeyArn) {
       statements.push({ sid: 'BucketKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [entry.bucketKeyArn], condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`s3.${entry.region}.amazonaws.com`] }] });
     }
+    // Active tracing sends segments to X-Ray, whose actions take no resource (Service Authorization Reference, AWS X-Ray).
+    if (entry.tracing === 'Active') statements.push({ sid: 'Tracing', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] });
     if (topic) statements.push({ sid: 'Notify', actions: ['sns:Publish'], resources: [topic.arn] });
     if (recheck) statements.push({ sid: 'Recheck', actions: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'], resources: [recheck.arn] });
     const policy = new DataAwsIamPolicyDocument(this, 'role-policy-document', { statement: statements });
@@ -131,6 +133,7 @@ export class ArchiveRestoreAutomation extends Construct {
       memorySize: RESTORE_FUNCTION.memoryMb,
       reservedConcurrentExecutions: RESTORE_FUNCTION.reservedConcurrency,
       deadLetterConfig: { targetArn: dlq.arn },
+      tracingConfig: { mode: entry.tracing },
       environment: {
         variables: {
           DAYS: String(entry.days),

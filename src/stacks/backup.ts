@@ -34,7 +34,7 @@ export class SiteBackupVault extends Construct {
     if (v.copyFrom.length) {
       new BackupVaultPolicy(this, 'policy', {
         backupVaultName: vault.name,
-        policy: policyJson([{ Sid: 'CopyFromOtherAccounts', Effect: 'Allow', Principal: { AWS: v.copyFrom }, Action: 'backup:CopyIntoBackupVault', Resource: '*' }]),
+        policy: policyJson([{ Sid: 'CopyFromOtherAccounts', Effect: 'Allow', Principal: { AWS: v.copyFrom }, Action: 'backup:CopyIntoBackupVault', Resource: '*', ...(v.organizationId ? { Condition: { StringEquals: { 'aws:PrincipalOrgID': v.organizationId } } } : {}) }]),
       }).overrideLogicalId(v.siteKey);
     }
     new TerraformOutput(this, 'vault-name', { value: v.name, description: `backup vault of site ${v.siteKey}` }).overrideLogicalId(`backup_vault_${v.siteKey}_name`);
