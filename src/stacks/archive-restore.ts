@@ -166,7 +166,7 @@ export class ArchiveRestoreAutomation extends Construct {
       new LambdaEventSourceMapping(this, 'recheck-source', { eventSourceArn: recheck.arn, functionName: fn.arn, batchSize: 10 }).overrideLogicalId(lid('recheck'));
       queuePolicy(this, 'recheck-policy', lid('recheck'), recheck);
       topicPolicy(this, 'topic-policy', lid('topic'), topic, [
-        { sid: 'AccountOnly', actions: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'], resources: [topic.arn], principals: [{ type: 'AWS', identifiers: [`arn:${partition}:iam::${accountId}:root`] }] },
+        { sid: 'AccountOnly', actions: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'], resources: [topic.arn], principals: [{ type: 'AWS', identifiers: [`arn:${partition}:iam::${accountId}:root`] }], condition: [{ test: 'StringEquals', variable: 'aws:PrincipalAccount', values: [accountId] }] },
       ]);
       entry.notify.forEach((email, i) => {
         new SnsTopicSubscription(this, `subscription-${i}`, { topicArn: topic.arn, protocol: 'email', endpoint: email }).overrideLogicalId(lid(`email_${i}`));
