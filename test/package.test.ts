@@ -46,7 +46,9 @@ describe('the published package', () => {
     expect(init.stdout).toContain(`  npm install --save-dev ${cli.cliPackage}@${cli.version}\n`);
     expect(init.stdout).toContain(`  npx ${cli.command} synth`);
     expect(readFileSync(join(project, '.github/workflows/terraform-plan.yml'), 'utf8')).toContain(`run: npx ${cli.command} synth\n`);
-    for (const f of ['cdktf.json', 'blueprints/quickstart.yaml', '.github/workflows/terraform-plan.yml', '.github/workflows/blueprint-review.yml', '.gitignore']) expect(existsSync(join(project, f))).toBe(true);
+    for (const f of ['cdktf.json', 'blueprints/quickstart.yaml', '.github/workflows/terraform-plan.yml', '.github/workflows/blueprint-review.yml', '.gitignore', '.checkov.yaml']) expect(existsSync(join(project, f))).toBe(true);
+    // The package's checkov configuration, skips and reasons as shipped.
+    expect(readFileSync(join(project, '.checkov.yaml'), 'utf8')).toBe(readFileSync(join(ROOT, '.checkov.yaml'), 'utf8'));
     expect(readFileSync(join(project, 'blueprints/quickstart.yaml'), 'utf8')).toContain('$schema=../node_modules/lustreform/schemas/blueprint.schema.json');
     expect(lustreform('validate', '-b', 'blueprints/quickstart.yaml')).toMatchObject({ status: 0, stdout: '' });
     // The cdktf CLI (this repository's, as a user's devDependency would be; cdktn's on CDK Terrain) runs the installed app.

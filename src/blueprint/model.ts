@@ -35,6 +35,10 @@ export interface Site extends Located {
   region: string;
   /** Customer-managed key of the site's backup vault; undefined: the AWS managed key. */
   backupVaultKmsKeyArn?: string;
+  /** The backup vault policy admits copies only from principals of this AWS Organization. */
+  backupVaultOrganizationId?: string;
+  /** Customer-managed key of what lustreform creates for itself here (trails, their buckets, log groups, the alarm topic). */
+  operationalKmsKeyArn?: string;
 }
 
 export type Encryption = { kind: 'sse-s3' } | { kind: 'kms' } | { kind: 'kms-key'; keyArn: string };
@@ -58,6 +62,8 @@ export interface Bucket extends Located {
   /** Deployed versioning: always on for replicated buckets. */
   versioning: boolean;
   adopt: boolean;
+  /** S3 server access logs into the site's access-log bucket. */
+  accessLogging: boolean;
   lifecycle: LifecycleRule[];
   /** Bucket-wide noncurrent-version expiry (versioned buckets); undefined keeps them forever. */
   noncurrentVersionExpirationDays?: number;
@@ -144,6 +150,9 @@ export interface ArchiveRestore extends Located {
   tier: RestoreTier;
   days: number;
   notify: string[];
+  /** Retention of the restore function's log group. */
+  logRetentionDays: number;
+  tracing: 'PassThrough' | 'Active';
 }
 
 export interface Recovery extends Located {

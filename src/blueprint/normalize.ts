@@ -45,7 +45,7 @@ export function buildModel(file: string, data: Raw.LoadedBlueprint): Blueprint {
   for (const [key, s] of entries(data.sites)) {
     const path = ['sites', key];
     const account = s.account === undefined ? undefined : lookup(accounts, 'account', s.account, [...path, 'account']);
-    sites.set(key, { key, path, account, region: s.region, backupVaultKmsKeyArn: s.backupVaultKmsKeyArn });
+    sites.set(key, { key, path, account, region: s.region, backupVaultKmsKeyArn: s.backupVaultKmsKeyArn, backupVaultOrganizationId: s.backupVaultOrganizationId, operationalKmsKeyArn: s.operationalKmsKeyArn });
   }
 
   const replicatedKeys = new Set<string>();
@@ -66,6 +66,7 @@ export function buildModel(file: string, data: Raw.LoadedBlueprint): Blueprint {
       versioningDeclared: b.versioning,
       versioning: b.versioning || replicatedKeys.has(key),
       adopt: b.adopt,
+      accessLogging: b.accessLogging,
       noncurrentVersionExpirationDays: b.noncurrentVersionExpirationDays || undefined, // null and 0: keep forever
       lifecycle: (b.lifecycle ?? []).map((r, i) => ({
         path: [...path, 'lifecycle', i],
@@ -164,7 +165,7 @@ export function buildModel(file: string, data: Raw.LoadedBlueprint): Blueprint {
   (data.archiveRestore ?? []).forEach((a, i) => {
     const path = ['archiveRestore', i];
     const bucket = lookup(buckets, 'bucket', a.bucket, [...path, 'bucket']);
-    if (bucket) archiveRestore.push({ path, bucket, prefix: a.prefix, tier: a.tier, days: a.days, notify: a.notify ?? [] });
+    if (bucket) archiveRestore.push({ path, bucket, prefix: a.prefix, tier: a.tier, days: a.days, notify: a.notify ?? [], logRetentionDays: a.logRetentionDays, tracing: a.tracing });
   });
 
   const recovery: Recovery[] = [];

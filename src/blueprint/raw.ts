@@ -118,6 +118,14 @@ export interface Site {
    * Customer-managed KMS key of this site's AWS Backup vault (the vault of its backup plans and of copies into it); default the AWS managed key.
    */
   backupVaultKmsKeyArn?: string;
+  /**
+   * Customer-managed KMS key, in the site's region, for what lustreform creates for itself at this site: the archive-restore trails and their log buckets, the batch-report bucket, the CloudWatch log groups (FSx logs, restore functions) and the site's alarm topic. Default: none (SSE-S3 buckets, CloudWatch Logs' own encryption, an unencrypted alarm topic). The key's policy must admit CloudTrail, CloudWatch Logs, CloudWatch alarms and EventBridge (docs/security.md lists the statements); lustreform does not manage key policies. Costs $1 a month per key plus requests.
+   */
+  operationalKmsKeyArn?: string;
+  /**
+   * AWS Organizations id (o-...): the site's backup vault policy admits copies from other accounts only while they belong to this organization (aws:PrincipalOrgID). Default: the accounts alone.
+   */
+  backupVaultOrganizationId?: string;
 }
 /**
  * Where Terraform keeps state for the generated stacks.
@@ -193,6 +201,10 @@ export interface Bucket {
    * Lifecycle rules. Lifecycle is not replicated: set it on every bucket that needs it.
    */
   lifecycle?: LifecycleRule[];
+  /**
+   * S3 server access logging of this bucket into its site's access-log bucket (<blueprint>-access-logs-<hash>-<account id>, SSE-S3, objects expire after 90 days). Default false: access logs cost their storage and are delivered best effort; CloudTrail data events are the complete record. Not on adopted buckets.
+   */
+  accessLogging: boolean;
 }
 export interface LifecycleRule {
   /**
@@ -531,6 +543,36 @@ export interface ArchiveRestore {
    * E-mail addresses told when restores start and complete (SNS).
    */
   notify?: string[];
+  /**
+   * Days the restore function's log group keeps events (a CloudWatch Logs retention value).
+   */
+  logRetentionDays:
+    | 1
+    | 3
+    | 5
+    | 7
+    | 14
+    | 30
+    | 60
+    | 90
+    | 120
+    | 150
+    | 180
+    | 365
+    | 400
+    | 545
+    | 731
+    | 1096
+    | 1827
+    | 2192
+    | 2557
+    | 2922
+    | 3288
+    | 3653;
+  /**
+   * AWS X-Ray tracing of the restore function: PassThrough (default; no traces of its own, no cost) or Active (traces sampled requests; X-Ray charges per trace).
+   */
+  tracing: "PassThrough" | "Active";
 }
 /**
  * Alarms, an alarm topic per site and a dashboard per site, on by default: free capacity and export backlog of every file system, data repository errors in its FSx log, failed and late replication per rule, failed and missed backups, archive-restore errors. Each alarm lives in the stack of what it watches and notifies the site's alarm topic <blueprint>-<site>-alarms.

@@ -79,6 +79,8 @@ export function archiveRestoreEntries(m: Blueprint): ArchiveRestore[] {
         tier: source?.tier ?? schemaDefault<ArchiveRestore['tier']>('archiveRestore', 'tier'),
         days: source?.days ?? schemaDefault<number>('archiveRestore', 'days'),
         notify: source?.notify ?? [],
+        logRetentionDays: source?.logRetentionDays ?? schemaDefault<number>('archiveRestore', 'logRetentionDays'),
+        tracing: source?.tracing ?? schemaDefault<ArchiveRestore['tracing']>('archiveRestore', 'tracing'),
       });
     }
   }

@@ -13,8 +13,8 @@ const FRESH = new Set(['package.json', 'package-lock.json', 'node_modules', '.gi
 
 /**
  * `lustreform init [dir]`: a starter project in an empty directory (or a fresh `npm init` one):
- * cdktf.json running lustreform's app, the quickstart blueprint, the two GitHub workflows and a
- * .gitignore. Written into a temporary directory first, then moved in, so a failure leaves nothing.
+ * cdktf.json running lustreform's app, the quickstart blueprint, the two GitHub workflows, the
+ * checkov configuration (.checkov.yaml, reasons in docs/security.md) and a .gitignore. Written into a temporary directory first, then moved in, so a failure leaves nothing.
  */
 export function registerInit(program: Command, io: Io, done: (code: number) => void): void {
   program
@@ -65,6 +65,8 @@ function starterFiles(target: string): Record<string, string> {
     'blueprints/quickstart.yaml': read('blueprints/quickstart.yaml').replace(/^# yaml-language-server: \$schema=.*$/m, `# yaml-language-server: $schema=${schema}`),
     '.github/workflows/blueprint-review.yml': workflow('blueprint-review.yml'),
     '.github/workflows/terraform-plan.yml': workflow('terraform-plan.yml'),
+    // checkov from the project root scans cdktf.out, skipping exactly what docs/security.md explains.
+    '.checkov.yaml': read('.checkov.yaml'),
     ...(existsSync(join(target, '.gitignore')) ? {} : { '.gitignore': 'node_modules/\ncdktf.out/\n.lustreform/\n*.tfstate*\n' }),
   };
 }

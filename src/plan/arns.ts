@@ -60,3 +60,8 @@ export const restoreTrailName = (m: Blueprint, site: Site): string => `${m.name}
 export function restoreTrailLogBucketName(m: Blueprint, site: Site, accountId: string): string {
   return `${m.name}-trail-${shortHash(`${site.key}/${site.region}`, 6)}-${accountId}`;
 }
+
+/** The access-log bucket of a site's buckets with `accessLogging`: globally unique through the account id. */
+export function accessLogBucketName(m: Blueprint, site: Site, accountId: string): string {
+  return `${m.name}-access-logs-${shortHash(`${site.key}/${site.region}`, 6)}-${accountId}`;
+}

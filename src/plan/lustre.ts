@@ -60,7 +60,7 @@ export function fileSystemPlan(m: Blueprint, fs: FileSystem, id: string, backupI
     metadata: fs.metadata,
     efa: fs.efa || undefined,
     weeklyMaintenance: fs.weeklyMaintenance,
-    logging: fs.logging.level === 'DISABLED' ? undefined : { logGroupName: fsxLogGroupName(m, fs), level: fs.logging.level, retentionDays: fs.logging.retentionDays },
+    logging: fs.logging.level === 'DISABLED' ? undefined : { logGroupName: fsxLogGroupName(m, fs), level: fs.logging.level, retentionDays: fs.logging.retentionDays, kmsKeyId: fs.site.operationalKmsKeyArn },
     backupId,
     // Persistent types: backups exactly as the blueprint says, 0 (off) when it says nothing, since
     // one API default is 30 days and S3-linked file systems must not have them.

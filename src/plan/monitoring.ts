@@ -17,6 +17,7 @@
 import type { BackupPlan, Blueprint, FileSystem, Site } from '../blueprint/model';
 import type { ReplicationDirection } from '../blueprint/topology';
 import { partitionOf } from '../aws/regions';
+import { denyInsecureTransport } from '../aws/policies';
 import {
   BACKUP_JOBS_COMPLETED,
   BACKUP_JOBS_FAILED,
@@ -195,16 +196,23 @@ export function restoreAlarms(m: Blueprint, site: Site, key: string, functionNam
  */
 export const RESTORE_BACKLOG_SECONDS = 3600;
 
+/**
+ * The account's own principals, said twice: the root principal admits only this account, and the
+ * condition states it, so a check for cross-account topic access without conditions (checkov
+ * CKV_AWS_385) reads it as meant.
+ */
+const sameAccount = (account: string) => ({ StringEquals: { 'aws:PrincipalAccount': account } });
+
 /** The topic policy: CloudWatch alarms of this account, EventBridge, and the account itself. */
 function topicStatements(m: Blueprint, site: Site, region: string): Statement[] {
   const account = accountOf(site);
   const partition = partitionOf(region);
   const arn = alarmTopicArn(m, site, region);
   return [
-    { Sid: 'AccountManages', Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'], Resource: arn },
+    { Sid: 'AccountManages', Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'], Resource: arn, Condition: sameAccount(account) },
     { Sid: 'CloudWatchAlarms', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: arn, Condition: { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` } } },
     { Sid: 'EventBridgeRules', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Resource: arn },
-    { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: arn, Condition: { Bool: { 'aws:SecureTransport': false } } },
+    denyInsecureTransport('sns', arn),
   ];
 }
 
@@ -218,6 +226,8 @@ export function alarmTopics(m: Blueprint, site: Site, regions: string[]): AlarmT
     region: region === site.region ? undefined : region,
     notify: m.monitoring.notify,
     statements: topicStatements(m, site, region),
+    // A key is regional: the site's operational key encrypts its own region's topic only.
+    kmsKeyArn: region === site.region ? site.operationalKmsKeyArn : undefined,
   }));
 }
 

@@ -6,13 +6,13 @@ import type { BucketPlan, Statement } from './types';
 export const OPERATIONAL_NONCURRENT_DAYS = 90;
 
 /** An operational bucket lustreform creates for itself: secure defaults, versioned, expiring. */
-export function operationalBucket(key: string, name: string, region: string, expirationDays: number, statements: Statement[] = []): BucketPlan {
+export function operationalBucket(key: string, name: string, region: string, expirationDays: number, statements: Statement[] = [], kmsKeyArn?: string): BucketPlan {
   return {
     key,
     name,
     arn: `arn:${partitionOf(region)}:s3:::${name}`,
     adopt: false,
-    encryption: { kind: 'sse-s3' },
+    encryption: kmsKeyArn ? { kind: 'kms-key', keyArn: kmsKeyArn } : { kind: 'sse-s3' },
     versioning: true,
     lifecycle: [{ prefix: '', transitions: [], expirationDays }],
     noncurrentVersionExpirationDays: OPERATIONAL_NONCURRENT_DAYS,

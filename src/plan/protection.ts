@@ -9,13 +9,18 @@ import { getObjectSelector } from '../aws/cloudtrail';
 import { partitionOf } from '../aws/regions';
 import { accountOf, objectsArn, restoreTrailLogBucketName, restoreTrailName, roleName, shortHash, vaultArn, vaultName } from './arns';
 import { operationalBucket } from './operational';
+import { serviceTrust } from '../aws/policies';
 import { backupEventRules, backupPlanAlarms, restoreAlarms } from './monitoring';
 import type { ArchiveRestorePlan, ArchiveRestoreTrailPlan, BackupEventRulePlan, BackupPlanPlan, Layer, RestoreFunctionPlan } from './types';
 
 /** How long the archive-restore trail's own log objects are kept. */
 export const TRAIL_LOG_EXPIRATION_DAYS = 30;
-/** The managed policy of the AWS Backup service role of a plan. */
-export const BACKUP_MANAGED_POLICIES = ['AWSBackupServiceRolePolicyForBackup', 'AWSBackupServiceRolePolicyForRestores'] as const;
+/**
+ * The managed policy of the AWS Backup service role of a plan: backups and copies only.
+ * `...ForRestores` would let the role create and delete EC2/EBS/RDS/EFS/DynamoDB resources, and
+ * lustreform never runs a restore job through it (failover restores through Terraform's `backup_id`).
+ */
+export const BACKUP_MANAGED_POLICIES = ['AWSBackupServiceRolePolicyForBackup'] as const;
 
 export const plansAt = (m: Blueprint, site: Site): BackupPlan[] => [...m.backupPlans.values()].filter((p) => p.site === site);
 export const plansCopyingInto = (m: Blueprint, site: Site): BackupPlan[] => [...m.backupPlans.values()].filter((p) => p.copyTo.some((c) => c.site === site));
@@ -92,6 +97,8 @@ export function archiveRestorePlan(m: Blueprint, entry: ArchiveRestore): Archive
     notify: entry.notify,
     trailName: restoreTrailName(m, bucket.site),
     queue: `${name}-queue`,
+    logGroup: { retentionDays: entry.logRetentionDays, kmsKeyArn: bucket.site.operationalKmsKeyArn },
+    tracing: entry.tracing,
     deadLetterQueue: `${name}-dlq`,
     notifyTopic: `${name}-notify`,
     function: RESTORE_FUNCTION,
@@ -124,8 +131,8 @@ export function archiveRestoreTrail(m: Blueprint, site: Site, entries: ArchiveRe
       Resource: `${logBucketArn}/AWSLogs/${accountId}/*`,
       Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': arn } },
     },
-  ]);
-  return { name, arn, logBucket, selectors: entries.map((e) => getObjectSelector(partition, e.bucket.name, e.prefix)) };
+  ], site.operationalKmsKeyArn);
+  return { name, arn, logBucket, kmsKeyArn: site.operationalKmsKeyArn, selectors: entries.map((e) => getObjectSelector(partition, e.bucket.name, e.prefix)) };
 }
 
 /**
@@ -150,6 +157,10 @@ export function backupPlanPlan(m: Blueprint, plan: BackupPlan): BackupPlanPlan {
     role: {
       name: roleName(m, 'backup', plan.key),
       description: `AWS Backup plan ${plan.key} (lustreform)`,
+      // AWS Backup acts for this account's plans. No aws:SourceArn: the AWS Backup Developer Guide
+      // documents none for the service role (its confused-deputy guidance covers vault access
+      // policies and notification topics), and a backup job serves a plan, a vault and a resource.
+      trust: serviceTrust('backup.amazonaws.com', { account: accountOf(plan.site) }),
       managedPolicies: BACKUP_MANAGED_POLICIES.map((p) => ({ name: p, arn: `arn:${partition}:iam::aws:policy/service-role/${p}` })),
     },
     selections: plan.fileSystems.map((fs) => ({

@@ -6,10 +6,11 @@
 import { sameAccount, type Blueprint, type Bucket, type Site } from '../blueprint/model';
 import { directionsFrom, directionsInto } from '../blueprint/topology';
 import { partitionOf } from '../aws/regions';
-import { accountOf, batchReportBucketName, batchRoleName, bucketArn, objectsArn, replicationRoleName, roleArn, vaultName } from './arns';
+import { accessLogBucketName, accountOf, batchReportBucketName, batchRoleName, bucketArn, objectsArn, replicationRoleName, roleArn, vaultName } from './arns';
 import { plansAt, plansCopyingInto } from './protection';
 import { draName, repositoriesReading } from './lustre';
 import { operationalBucket } from './operational';
+import { serviceTrust } from '../aws/policies';
 import type { BatchReplicationPlan, BucketPlan, ReplicationRolePlan, Statement, StorageStackPlan, VaultPlan } from './types';
 
 /** Batch Replication reports and manifests expire after this many days. */
@@ -110,7 +111,10 @@ function replicationRole(m: Blueprint, source: Bucket): ReplicationRolePlan {
     const k = keyArn(r.destination);
     if (k) statements.push({ Sid: `EncryptInto${sid(r.destination.key)}`, Effect: 'Allow', Action: ['kms:Encrypt', 'kms:GenerateDataKey'], Resource: k, Condition: { StringEquals: { 'kms:ViaService': `s3.${r.destination.site.region}.amazonaws.com` } } });
   }
-  return { sourceKey: source.key, roleName: replicationRoleName(m, source), description: `S3 replication out of ${source.name} (lustreform)`, statements };
+  // S3 assumes the role for the source bucket's replication: its account and ARN (S3 User Guide,
+  // "Setting up permissions for live replication"; IAM User Guide, "The confused deputy problem").
+  const trust = serviceTrust('s3.amazonaws.com', { account: accountOf(source.site), arn: bucketArn(source) });
+  return { sourceKey: source.key, roleName: replicationRoleName(m, source), description: `S3 replication out of ${source.name} (lustreform)`, trust, statements };
 }
 
 /**
@@ -128,6 +132,7 @@ function vault(m: Blueprint, site: Site): VaultPlan {
     kmsKeyArn: site.backupVaultKmsKeyArn,
     lock: lock && { minRetentionDays: lock.minRetentionDays, maxRetentionDays: lock.maxRetentionDays, changeableForDays: lock.mode === 'compliance' ? lock.changeableForDays : undefined },
     copyFrom: sources.map((a) => `arn:${partition}:iam::${a}:root`),
+    organizationId: site.backupVaultOrganizationId,
   };
 }
 
@@ -137,27 +142,65 @@ function vault(m: Blueprint, site: Site): VaultPlan {
  * with `existingObjects: batch`, generate their manifests and write into the report bucket.
  */
 function batchReplication(m: Blueprint, site: Site, sources: Bucket[]): BatchReplicationPlan {
-  const report = operationalBucket(`batch_reports_${site.key}`, batchReportBucketName(m, site, accountOf(site)), site.region, BATCH_REPORT_EXPIRATION_DAYS);
+  const report = operationalBucket(`batch_reports_${site.key}`, batchReportBucketName(m, site, accountOf(site)), site.region, BATCH_REPORT_EXPIRATION_DAYS, [], site.operationalKmsKeyArn);
+  const account = accountOf(site);
+  // The report bucket's name is predictable (it holds the account id): the role writes only into
+  // a bucket this account owns, so a bucket someone else created under that name gets nothing.
+  const ownBucket = { StringEquals: { 's3:ResourceAccount': account } };
   return {
     siteKey: site.key,
     roleName: batchRoleName(m, site),
     description: `S3 Batch Replication of existing objects at ${site.key} (lustreform)`,
     reportBucket: report,
+    // Batch Operations assumes the role for jobs of this account in this region.
+    trust: serviceTrust('batchoperations.s3.amazonaws.com', { account, arn: `arn:${partitionOf(site.region)}:s3:${site.region}:${account}:job/*` }),
     statements: [
       { Sid: 'InitiateReplication', Effect: 'Allow', Action: 's3:InitiateReplication', Resource: sources.map((b) => objectsArn(b)) },
       { Sid: 'GenerateManifests', Effect: 'Allow', Action: ['s3:GetReplicationConfiguration', 's3:PutInventoryConfiguration'], Resource: sources.map((b) => bucketArn(b)) },
-      { Sid: 'ManifestsAndReports', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], Resource: `${report.arn}/*` },
-      { Sid: 'ReportBucket', Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: report.arn },
+      { Sid: 'ManifestsAndReports', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], Resource: `${report.arn}/*`, Condition: ownBucket },
+      { Sid: 'ReportBucket', Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: report.arn, Condition: ownBucket },
+      ...(site.operationalKmsKeyArn
+        ? [{ Sid: 'ReportKey', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: site.operationalKmsKeyArn, Condition: { StringEquals: { 'kms:ViaService': `s3.${site.region}.amazonaws.com` } } } satisfies Statement]
+        : []),
     ],
   };
 }
 
+/** Server access log objects expire after this many days. */
+export const ACCESS_LOG_EXPIRATION_DAYS = 90;
+
+/**
+ * The site's access-log bucket: where buckets with `accessLogging` deliver S3 server access logs
+ * (the target must be in the source's region and account, so one per site). SSE-S3 even with the
+ * site's operational key: S3 server access logging cannot deliver into an SSE-KMS bucket (S3 User
+ * Guide, "Enabling Amazon S3 server access logging"). The logging service may write only for
+ * those buckets of this account (aws:SourceArn, aws:SourceAccount), as S3 recommends.
+ */
+function accessLogBucket(m: Blueprint, site: Site, logged: Bucket[]): BucketPlan {
+  const account = accountOf(site);
+  const name = accessLogBucketName(m, site, account);
+  const arn = `arn:${partitionOf(site.region)}:s3:::${name}`;
+  return operationalBucket(`access_logs_${site.key}`, name, site.region, ACCESS_LOG_EXPIRATION_DAYS, [
+    {
+      Sid: 'S3ServerAccessLogs',
+      Effect: 'Allow',
+      Principal: { Service: 'logging.s3.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: `${arn}/*`,
+      Condition: { ArnLike: { 'aws:SourceArn': logged.map((b) => bucketArn(b)) }, StringEquals: { 'aws:SourceAccount': account } },
+    },
+  ]);
+}
+
 /** What the storage stack of `site` holds, or undefined when it holds nothing. */
-export function storageAt(m: Blueprint, site: Site): Pick<StorageStackPlan, 'buckets' | 'replicationRoles' | 'vault' | 'batchReplication'> | undefined {
+export function storageAt(m: Blueprint, site: Site): Pick<StorageStackPlan, 'buckets' | 'replicationRoles' | 'vault' | 'batchReplication' | 'accessLogBucket'> | undefined {
   const here = [...m.buckets.values()].filter((b) => b.site === site);
   const sources = batchSources(m, site);
+  const logged = here.filter((b) => b.accessLogging && !b.adopt);
+  const logs = logged.length ? accessLogBucket(m, site, logged) : undefined;
   const contents = {
-    buckets: here.map((b) => bucketPlan(m, b)),
+    buckets: here.map((b) => ({ ...bucketPlan(m, b), ...(logs && logged.includes(b) ? { accessLogs: { targetBucket: logs.name, targetPrefix: `${b.key}/` } } : {}) })),
+    accessLogBucket: logs,
     replicationRoles: replicatingBuckets(m, site).map((b) => replicationRole(m, b)),
     vault: hasVault(m, site) ? vault(m, site) : undefined,
     batchReplication: sources.length ? batchReplication(m, site, sources) : undefined,

@@ -6,6 +6,7 @@
  * a stack can resolve the ambient account in them (see AMBIENT_ACCOUNT) and tests can compare them.
  */
 import type { Encryption, LifecycleRule, RepositoryEvent, RestoreTier, Site, StorageClass } from '../blueprint/model';
+import type { PolicyStatement } from '../aws/policies';
 import type { Activation, RecoveryCopy } from './recovery';
 import type { AdvancedEventSelector } from '../aws/cloudtrail';
 
@@ -13,14 +14,7 @@ export const LAYERS = ['storage', 'replication', 'lustre', 'protection'] as cons
 export type Layer = (typeof LAYERS)[number];
 
 /** An IAM policy statement as plain data (rendered as JSON, or through jsonencode when it holds a reference). */
-export interface Statement {
-  Sid?: string;
-  Effect: 'Allow' | 'Deny';
-  Principal?: '*' | { AWS?: string | string[]; Service?: string | string[] };
-  Action: string | string[];
-  Resource?: string | string[];
-  Condition?: Record<string, Record<string, string | string[] | boolean>>;
-}
+export type Statement = PolicyStatement;
 
 /** The stack's AWS provider: the site's region and account, the role to assume, the default tags. */
 export interface ProviderPlan {
@@ -50,6 +44,8 @@ export interface BucketPlan {
   noncurrentVersionExpirationDays?: number;
   /** Statements after the TLS-only one: grants for other accounts' replication roles and file systems, service access. */
   statements: Statement[];
+  /** S3 server access logging into the site's access-log bucket, under this prefix. */
+  accessLogs?: { targetBucket: string; targetPrefix: string };
 }
 
 /** The IAM role S3 assumes to replicate out of one source bucket (storage layer of the source's site). */
@@ -57,6 +53,8 @@ export interface ReplicationRolePlan {
   sourceKey: string;
   roleName: string;
   description: string;
+  /** The trust policy: S3, on behalf of the source bucket only. */
+  trust: Statement[];
   statements: Statement[];
 }
 
@@ -67,6 +65,8 @@ export interface VaultPlan {
   lock?: { minRetentionDays: number; maxRetentionDays: number; changeableForDays?: number };
   /** Account root principals allowed `backup:CopyIntoBackupVault` (plans of other accounts copying in). */
   copyFrom: string[];
+  /** Those principals must also belong to this AWS Organization (aws:PrincipalOrgID). */
+  organizationId?: string;
 }
 
 /** What `lustreform replicate-existing` needs at a site: a report bucket and the Batch Operations role. */
@@ -75,6 +75,8 @@ export interface BatchReplicationPlan {
   roleName: string;
   description: string;
   reportBucket: BucketPlan;
+  /** The trust policy: S3 Batch Operations, for jobs of this account and region only. */
+  trust: Statement[];
   statements: Statement[];
 }
 
@@ -144,6 +146,8 @@ export interface AlarmTopicPlan {
   region?: string;
   notify: string[];
   statements: Statement[];
+  /** The site's operational key (in the site's region only). */
+  kmsKeyArn?: string;
 }
 
 /** An EventBridge rule sending AWS Backup failure events to the site's alarm topic. */
@@ -215,7 +219,7 @@ export interface FileSystemPlan {
   metadata?: { mode: string; iops?: number };
   efa?: boolean;
   weeklyMaintenance?: string;
-  logging?: { logGroupName: string; level: string; retentionDays: number };
+  logging?: { logGroupName: string; level: string; retentionDays: number; kmsKeyId?: string };
   backupId?: string;
   /** Automatic backups (persistent types only: explicitly 0 when the blueprint says nothing). */
   automaticBackups?: { retentionDays: number; dailyAt?: string; copyTagsToBackups?: boolean };
@@ -236,7 +240,7 @@ export interface BackupPlanPlan {
   retentionDays: number;
   copies: { vaultArn: string; retentionDays: number }[];
   recoveryPointTags: Record<string, string>;
-  role: { name: string; description: string; managedPolicies: { name: string; arn: string }[] };
+  role: { name: string; description: string; trust: Statement[]; managedPolicies: { name: string; arn: string }[] };
   selections: { fileSystemKey: string; name: string; resources: string[]; tags: { key: string; value: string }[] }[];
   alarms: AlarmPlan[];
 }
@@ -262,6 +266,9 @@ export interface ArchiveRestorePlan {
   trailName: string;
   /** Names of its queues and topic: the queue between the rule and the function (which also carries the function's delayed re-checks), its dead-letter queue, the notify topic. */
   queue: string;
+  /** The function's log group: retention, and the site's operational key if any. */
+  logGroup: { retentionDays: number; kmsKeyArn?: string };
+  tracing: 'PassThrough' | 'Active';
   deadLetterQueue: string;
   notifyTopic: string;
   function: RestoreFunctionPlan;
@@ -295,6 +302,8 @@ export interface ArchiveRestoreTrailPlan {
   name: string;
   arn: string;
   logBucket: BucketPlan;
+  /** The site's operational key (`operationalKmsKeyArn`), if any: the trail's log files are encrypted with it. */
+  kmsKeyArn?: string;
   selectors: AdvancedEventSelector[];
 }
 
@@ -315,6 +324,8 @@ export interface StorageStackPlan extends StackBase {
   replicationRoles: ReplicationRolePlan[];
   vault?: VaultPlan;
   batchReplication?: BatchReplicationPlan;
+  /** Where the site's buckets with `accessLogging` deliver their S3 server access logs. */
+  accessLogBucket?: BucketPlan;
   alarmTopics: AlarmTopicPlan[];
   /** The site's dashboard, here when the site runs no file system. */
   dashboard?: DashboardPlan;

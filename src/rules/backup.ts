@@ -191,4 +191,16 @@ export const backupRules: Rule[] = [
           : [];
       }),
   },
+  {
+    id: 'PLN012',
+    severity: 'error',
+    summary: "A site's operationalKmsKeyArn is in another region than the site.",
+    check: (m) =>
+      [...m.sites.values()].flatMap((site) => {
+        const keyRegion = site.operationalKmsKeyArn?.split(':')[3];
+        return keyRegion && keyRegion !== site.region
+          ? [hit([...site.path, 'operationalKmsKeyArn'], `the key is in ${keyRegion}, the site in ${site.region}; trails, buckets, log groups and topics need a key in their own region`)]
+          : [];
+      }),
+  },
 ];

@@ -114,4 +114,13 @@ export const bucketRules: Rule[] = [
           : [hit([...b.path, 'encryption', 'kmsKeyArn'], `the key is in ${keyRegion}, the bucket in ${b.site.region}; S3 needs a key in the bucket's region`)];
       }),
   },
+  {
+    id: 'BKT008',
+    severity: 'error',
+    summary: 'An adopted bucket asks for accessLogging: lustreform never configures an adopted bucket.',
+    check: (m) =>
+      [...m.buckets.values()]
+        .filter((b) => b.adopt && b.accessLogging)
+        .map((b) => hit([...b.path, 'accessLogging'], `bucket ${b.key} is adopted: lustreform does not change its configuration, so it cannot turn on its server access logging. Remove accessLogging, or set it up on the bucket yourself`)),
+  },
 ];

@@ -4,7 +4,6 @@ import { fileSystemsOf, hit, type Rule } from './rule';
 import { bucketReaders } from '../blueprint/topology';
 import { fsxKeyStatement } from '../aws/fsx';
 import { partitionOf } from '../aws/regions';
-import { accountOf } from '../plan/arns';
 
 /** Every customer-managed key the blueprint names, with the site that uses it and where it is written. */
 function keysOf(m: Blueprint): { arn: string; site: Site; path: ModelPath; what: string }[] {
@@ -12,6 +11,7 @@ function keysOf(m: Blueprint): { arn: string; site: Site; path: ModelPath; what:
     ...fileSystemsOf(m).flatMap((fs) => (fs.kmsKeyArn ? [{ arn: fs.kmsKeyArn, site: fs.site, path: [...fs.path, 'kmsKeyArn'], what: `file system ${fs.key}` }] : [])),
     ...[...m.buckets.values()].flatMap((b) => (b.encryption.kind === 'kms-key' ? [{ arn: b.encryption.keyArn, site: b.site, path: [...b.path, 'encryption', 'kmsKeyArn'], what: `bucket ${b.key}` }] : [])),
     ...[...m.sites.values()].flatMap((s) => (s.backupVaultKmsKeyArn ? [{ arn: s.backupVaultKmsKeyArn, site: s, path: [...s.path, 'backupVaultKmsKeyArn'], what: `the backup vault of ${s.key}` }] : [])),
+    ...[...m.sites.values()].flatMap((s) => (s.operationalKmsKeyArn ? [{ arn: s.operationalKmsKeyArn, site: s, path: [...s.path, 'operationalKmsKeyArn'], what: `lustreform's own resources at ${s.key}` }] : [])),
     ...m.recovery.flatMap((r) => (r.kmsKeyArn ? [{ arn: r.kmsKeyArn, site: r.site, path: [...r.path, 'kmsKeyArn'], what: `the rebuilt ${r.fileSystem.key}` }] : [])),
   ];
 }
@@ -51,8 +51,8 @@ export const kmsRules: Rule[] = [
         if (!readers.length) return [];
         const partition = partitionOf(b.site.region);
         const who = readers.map((r) => (r.recovery ? `${r.fileSystem.key} rebuilt at ${r.site.key} (${r.recovery.standby} standby: a new id at every failover)` : `${r.fileSystem.key} at ${r.site.key}`)).join(', ');
-        const statements = [...new Map(readers.map((r) => [accountOf(r.site), r.site])).values()].map((site) =>
-          JSON.stringify(fsxKeyStatement({ partition, account: accountOf(site), fileSystemId: '<file system id>', buckets: [b.name], bucketRegion: b.site.region })),
+        const statements = [...new Map(readers.map((r) => [r.site.account?.id ?? '<this account>', r.site])).values()].map((site) =>
+          JSON.stringify(fsxKeyStatement({ partition, account: site.account?.id ?? '<this account>', fileSystemId: '<file system id>', buckets: [b.name], bucketRegion: b.site.region })),
         );
         return [
           hit(

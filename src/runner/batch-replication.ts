@@ -68,13 +68,14 @@ export async function replicateExisting(model: Blueprint, opts: ReplicateExistin
           RoleArn: `arn:${partition}:iam::${account}:role/${batchRoleName(model, source.site)}`,
           ClientRequestToken: token,
           Description: `lustreform ${model.name}: existing objects of ${source.name}`,
-          Report: { Bucket: reportArn, Prefix: `reports/${source.key}`, Format: 'Report_CSV_20180820', Enabled: true, ReportScope: 'AllTasks' },
+          // The report bucket's name is predictable: the expected owner makes S3 refuse a bucket someone else created under it.
+          Report: { Bucket: reportArn, ExpectedBucketOwner: account, Prefix: `reports/${source.key}`, Format: 'Report_CSV_20180820', Enabled: true, ReportScope: 'AllTasks' },
           ManifestGenerator: {
             S3JobManifestGenerator: {
               ExpectedBucketOwner: account,
               SourceBucket: bucketArn(source),
               EnableManifestOutput: true,
-              ManifestOutputLocation: { Bucket: reportArn, ManifestPrefix: `manifests/${source.key}`, ManifestFormat: 'S3InventoryReport_CSV_20211130' },
+              ManifestOutputLocation: { Bucket: reportArn, ExpectedManifestBucketOwner: account, ManifestPrefix: `manifests/${source.key}`, ManifestFormat: 'S3InventoryReport_CSV_20211130' },
               Filter: { EligibleForReplication: true, ObjectReplicationStatuses: ['NONE', 'FAILED'], ...(prefixes.length ? { KeyNameConstraint: { MatchAnyPrefix: prefixes } } : {}) },
             },
           },

@@ -57,9 +57,10 @@ export class NoNotificationsOnRepositoryBuckets implements IAspect {
 function buildStack(app: App, plan: StackPlan): SiteStack {
   const stack = new SiteStack(app, plan);
   switch (plan.layer) {
-    case 'storage':
+    case 'storage': {
+      const logBucket = plan.accessLogBucket && new LustreformBucket(stack, 'access-logs', { bucket: stack.resolve(plan.accessLogBucket) });
       for (const b of plan.buckets) {
-        new LustreformBucket(stack, `bucket-${b.key}`, { bucket: stack.resolve(b) });
+        new LustreformBucket(stack, `bucket-${b.key}`, { bucket: stack.resolve(b), logBucket });
         const role = plan.replicationRoles.find((r) => r.sourceKey === b.key);
         if (role) new ReplicationRole(stack, `replication-role-${b.key}`, { role: stack.resolve(role) });
       }
@@ -68,6 +69,7 @@ function buildStack(app: App, plan: StackPlan): SiteStack {
       for (const t of plan.alarmTopics) new AlarmTopic(stack, `alarm-topic-${t.key}`, { topic: stack.resolve(t) });
       if (plan.dashboard) renderDashboard(stack, stack.resolve(plan.dashboard));
       break;
+    }
     case 'replication':
       for (const t of plan.alarmTopics) new AlarmTopic(stack, `alarm-topic-${t.key}`, { topic: stack.resolve(t) });
       for (const c of plan.configurations) new BucketReplication(stack, `replication-${c.sourceKey}`, { configuration: stack.resolve(c) });

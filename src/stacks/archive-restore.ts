@@ -8,17 +8,15 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
-import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ArchiveRestorePlan, ArchiveRestoreTrailPlan } from '../plan/types';
 import { LustreformBucket } from './bucket';
 import { bundleFunction } from './bundle';
 import { renderAlarms } from './monitoring';
-import { denyInsecureTransport, trustPolicy } from './policy';
+import { queuePolicy, topicPolicy, trustPolicy } from './policy';
 
 export interface ArchiveRestoreTrailProps {
   /** The site's one archive-restore trail: its name, log bucket and a selector per entry. */
@@ -39,6 +37,7 @@ export class ArchiveRestoreTrail extends Construct {
       name: plan.name,
       s3BucketName: logs.bucketRef,
       enableLogFileValidation: true,
+      kmsKeyId: plan.kmsKeyArn,
       includeGlobalServiceEvents: false,
       isMultiRegionTrail: false,
       advancedEventSelector: plan.selectors.map((s) => ({
@@ -96,7 +95,7 @@ export class ArchiveRestoreAutomation extends Construct {
     topic?.overrideLogicalId(lid('topic'));
 
     // The function: bundled TypeScript, its role, its log group (created first, with retention).
-    const logGroup = new CloudwatchLogGroup(this, 'log-group', { name: `/aws/lambda/${name}`, retentionInDays: settings.logRetentionDays });
+    const logGroup = new CloudwatchLogGroup(this, 'log-group', { name: `/aws/lambda/${name}`, retentionInDays: entry.logGroup.retentionDays, kmsKeyId: entry.logGroup.kmsKeyArn });
     logGroup.overrideLogicalId(lid('logs'));
     const role = new IamRole(this, 'role', { name: `${name}`.slice(0, 64), assumeRolePolicy: trustPolicy('lambda.amazonaws.com'), description: `archive restore for s3://${entry.bucketName}/${entry.prefix} (lustreform)` });
     role.overrideLogicalId(lid('role'));
@@ -110,6 +109,8 @@ export class ArchiveRestoreAutomation extends Construct {
     if (entry.bucketKeyArn) {
       statements.push({ sid: 'BucketKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [entry.bucketKeyArn], condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`s3.${entry.region}.amazonaws.com`] }] });
     }
+    // Active tracing sends segments to X-Ray, whose actions take no resource (Service Authorization Reference, AWS X-Ray).
+    if (entry.tracing === 'Active') statements.push({ sid: 'Tracing', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] });
     if (topic) statements.push({ sid: 'Notify', actions: ['sns:Publish'], resources: [topic.arn] });
     const policy = new DataAwsIamPolicyDocument(this, 'role-policy-document', { statement: statements });
     policy.overrideLogicalId(lid('role'));
@@ -130,6 +131,7 @@ export class ArchiveRestoreAutomation extends Construct {
       memorySize: settings.memoryMb,
       // Undefined by default: no reservation (bursts are bounded by the event source mapping).
       reservedConcurrentExecutions: settings.reservedConcurrency,
+      tracingConfig: { mode: entry.tracing },
       environment: {
         variables: {
           DAYS: String(entry.days),
@@ -158,28 +160,19 @@ export class ArchiveRestoreAutomation extends Construct {
       eventPattern: JSON.stringify({ source: ['aws.s3'], 'detail-type': ['AWS API Call via CloudTrail'], detail }),
     });
     rule.overrideLogicalId(lid('rule'));
+    // Only this rule may send to the queue, and to the dead-letter queue what it cannot deliver; TLS only.
     const fromRule = (sid: string, arn: string): DataAwsIamPolicyDocumentStatement => ({ sid, actions: ['sqs:SendMessage'], resources: [arn], principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }], condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [rule.arn] }] });
-    const queuePolicy = new DataAwsIamPolicyDocument(this, 'queue-policy-document', { statement: [fromRule('EventBridgeRule', queue.arn), denyInsecureTransport(['sqs:*'], [queue.arn])] });
-    queuePolicy.overrideLogicalId(lid('queue'));
-    const queueAccess = new SqsQueuePolicy(this, 'queue-policy', { queueUrl: queue.url, policy: queuePolicy.json });
-    queueAccess.overrideLogicalId(lid('queue'));
-    const dlqPolicy = new DataAwsIamPolicyDocument(this, 'dlq-policy-document', { statement: [fromRule('EventBridgeDeadLetters', dlq.arn), denyInsecureTransport(['sqs:*'], [dlq.arn])] });
-    dlqPolicy.overrideLogicalId(lid('dlq'));
-    new SqsQueuePolicy(this, 'dlq-policy', { queueUrl: dlq.url, policy: dlqPolicy.json }).overrideLogicalId(lid('dlq'));
+    const queueAccess = queuePolicy(this, 'queue-policy', lid('queue'), queue, [fromRule('EventBridgeRule', queue.arn)]);
+    queuePolicy(this, 'dlq-policy', lid('dlq'), dlq, [fromRule('EventBridgeDeadLetters', dlq.arn)]);
     // Events that EventBridge cannot deliver to the queue (after its retries) go to the dead-letter queue.
     new CloudwatchEventTarget(this, 'target', { rule: rule.name, arn: queue.arn, deadLetterConfig: { arn: dlq.arn }, retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 }, dependsOn: [queueAccess] }).overrideLogicalId(lid('target'));
 
     renderAlarms(this, entry.alarms, [fn, queue, dlq]);
 
     if (topic) {
-      const topicPolicy = new DataAwsIamPolicyDocument(this, 'topic-policy-document', {
-        statement: [
-          { sid: 'AccountOnly', actions: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'], resources: [topic.arn], principals: [{ type: 'AWS', identifiers: [`arn:${partition}:iam::${accountId}:root`] }] },
-          denyInsecureTransport(['sns:Publish'], [topic.arn]),
-        ],
-      });
-      topicPolicy.overrideLogicalId(lid('topic'));
-      new SnsTopicPolicy(this, 'topic-policy', { arn: topic.arn, policy: topicPolicy.json }).overrideLogicalId(lid('topic'));
+      topicPolicy(this, 'topic-policy', lid('topic'), topic, [
+        { sid: 'AccountOnly', actions: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'], resources: [topic.arn], principals: [{ type: 'AWS', identifiers: [`arn:${partition}:iam::${accountId}:root`] }], condition: [{ test: 'StringEquals', variable: 'aws:PrincipalAccount', values: [accountId] }] },
+      ]);
       entry.notify.forEach((email, i) => {
         new SnsTopicSubscription(this, `subscription-${i}`, { topicArn: topic.arn, protocol: 'email', endpoint: email }).overrideLogicalId(lid(`email_${i}`));
       });

@@ -9,7 +9,7 @@ import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import type { BackupPlanPlan, VaultPlan } from '../plan/types';
 import { renderAlarms } from './monitoring';
-import { policyJson, trustPolicy } from './policy';
+import { policyJson } from './policy';
 
 export interface SiteBackupVaultProps {
   /** The planned vault: name, key, lock, and the accounts whose plans copy into it. */
@@ -34,7 +34,7 @@ export class SiteBackupVault extends Construct {
     if (v.copyFrom.length) {
       new BackupVaultPolicy(this, 'policy', {
         backupVaultName: vault.name,
-        policy: policyJson([{ Sid: 'CopyFromOtherAccounts', Effect: 'Allow', Principal: { AWS: v.copyFrom }, Action: 'backup:CopyIntoBackupVault', Resource: '*' }]),
+        policy: policyJson([{ Sid: 'CopyFromOtherAccounts', Effect: 'Allow', Principal: { AWS: v.copyFrom }, Action: 'backup:CopyIntoBackupVault', Resource: '*', ...(v.organizationId ? { Condition: { StringEquals: { 'aws:PrincipalOrgID': v.organizationId } } } : {}) }]),
       }).overrideLogicalId(v.siteKey);
     }
     new TerraformOutput(this, 'vault-name', { value: v.name, description: `backup vault of site ${v.siteKey}` }).overrideLogicalId(`backup_vault_${v.siteKey}_name`);
@@ -73,7 +73,7 @@ export class FileSystemBackupPlan extends Construct {
     });
     backupPlan.overrideLogicalId(p.key);
 
-    const role = new IamRole(this, 'role', { name: p.role.name, assumeRolePolicy: trustPolicy('backup.amazonaws.com'), description: p.role.description });
+    const role = new IamRole(this, 'role', { name: p.role.name, assumeRolePolicy: policyJson(p.role.trust), description: p.role.description });
     role.overrideLogicalId(`backup_${p.key}`);
     for (const policy of p.role.managedPolicies) {
       new IamRolePolicyAttachment(this, policy.name, { role: role.name, policyArn: policy.arn }).overrideLogicalId(`backup_${p.key}_${policy.name}`);

@@ -3,7 +3,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
 import type { BatchReplicationPlan } from '../plan/types';
 import { LustreformBucket } from './bucket';
-import { policyJson, trustPolicy } from './policy';
+import { policyJson } from './policy';
 
 export interface BatchReplicationAccessProps {
   /** The planned report bucket and Batch Operations role of a site. */
@@ -20,7 +20,7 @@ export class BatchReplicationAccess extends Construct {
     super(scope, id);
     const a = props.access;
     new LustreformBucket(this, 'reports', { bucket: a.reportBucket });
-    const role = new IamRole(this, 'role', { name: a.roleName, assumeRolePolicy: trustPolicy('batchoperations.s3.amazonaws.com'), description: a.description });
+    const role = new IamRole(this, 'role', { name: a.roleName, assumeRolePolicy: policyJson(a.trust), description: a.description });
     role.overrideLogicalId(`batch_replication_${a.siteKey}`);
     new IamRolePolicy(this, 'policy', { role: role.name, name: 'batch-replication', policy: policyJson(a.statements) }).overrideLogicalId(`batch_replication_${a.siteKey}`);
   }

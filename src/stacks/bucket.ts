@@ -1,5 +1,6 @@
 import { DataAwsS3Bucket } from '@cdktf/provider-aws/lib/data-aws-s3-bucket';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
@@ -9,6 +10,7 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import type { BucketPlan, Statement } from '../plan/types';
+import { denyInsecureTransport } from '../aws/policies';
 import { policyJson } from './policy';
 
 /** Days after which incomplete multipart uploads are aborted on every bucket. */
@@ -17,6 +19,8 @@ export const ABORT_MULTIPART_DAYS = 7;
 export interface LustreformBucketProps {
   /** The planned bucket: name, encryption, versioning, lifecycle, adopt, and the statements other sites need in its policy. */
   readonly bucket: BucketPlan;
+  /** The site's access-log bucket, when this one delivers server access logs into it. */
+  readonly logBucket?: LustreformBucket;
 }
 
 /**
@@ -73,10 +77,15 @@ export class LustreformBucket extends Construct {
       ],
     }).overrideLogicalId(key);
 
-    const tlsOnly: Statement = { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [this.arn, `${this.arn}/*`], Condition: { Bool: { 'aws:SecureTransport': false } } };
+    const tlsOnly: Statement = denyInsecureTransport('s3', [this.arn, `${this.arn}/*`]);
     // The public access block goes first: a policy put while it is being set can be refused.
     this.policy = new S3BucketPolicy(this, 'policy', { ...on, policy: policyJson([tlsOnly, ...b.statements]), dependsOn: [pab] });
     this.policy.overrideLogicalId(key);
+
+    if (b.accessLogs) {
+      // The log bucket is in this stack (rendered first); its policy must be in place for delivery.
+      new S3BucketLoggingA(this, 'access-logs', { ...on, targetBucket: b.accessLogs.targetBucket, targetPrefix: b.accessLogs.targetPrefix, dependsOn: props.logBucket?.policy ? [props.logBucket.policy] : undefined }).overrideLogicalId(key);
+    }
 
     new S3BucketLifecycleConfiguration(this, 'lifecycle', { ...on, rule: lifecycleRules(b), dependsOn: [versioning] }).overrideLogicalId(key);
     this.outputs(key);

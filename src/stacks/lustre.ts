@@ -61,7 +61,7 @@ export class LustreFileSystem extends Construct {
       }
     }
 
-    const logs = fs.logging ? new CloudwatchLogGroup(this, 'logs', { name: fs.logging.logGroupName, retentionInDays: fs.logging.retentionDays, tags: { 'lustreform:filesystem': key } }) : undefined;
+    const logs = fs.logging ? new CloudwatchLogGroup(this, 'logs', { name: fs.logging.logGroupName, retentionInDays: fs.logging.retentionDays, kmsKeyId: fs.logging.kmsKeyId, tags: { 'lustreform:filesystem': key } }) : undefined;
     logs?.overrideLogicalId(`${key}_fsx_logs`);
     const backups = fs.automaticBackups;
     this.fileSystem = new FsxLustreFileSystem(this, 'file-system', {

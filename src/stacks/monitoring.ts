@@ -28,7 +28,7 @@ export interface AlarmTopicProps {
 }
 
 /**
- * A site's alarm topic (storage layer): no KMS key (why: src/plan/monitoring.ts), a policy that
+ * A site's alarm topic (storage layer): the site's operational key if any, else none (why: src/plan/monitoring.ts), a policy that
  * lets this account's CloudWatch alarms and EventBridge publish, the planned e-mail subscriptions
  * (each address must confirm AWS's e-mail), and its ARN as an output.
  */
@@ -37,7 +37,7 @@ export class AlarmTopic extends Construct {
     super(scope, id);
     const t = props.topic;
     const provider = SiteStack.ofScope(this).providerIn(t.region);
-    const topic = new SnsTopic(this, 'topic', { name: t.name, provider });
+    const topic = new SnsTopic(this, 'topic', { name: t.name, kmsMasterKeyId: t.kmsKeyArn, provider });
     topic.overrideLogicalId(`alarms_${t.key}`);
     new SnsTopicPolicy(this, 'policy', { arn: topic.arn, policy: policyJson(t.statements), provider }).overrideLogicalId(`alarms_${t.key}`);
     t.notify.forEach((email, i) => new SnsTopicSubscription(this, `email-${i}`, { topicArn: topic.arn, protocol: 'email', endpoint: email, provider }).overrideLogicalId(`alarms_${t.key}_email_${i}`));

@@ -4,7 +4,7 @@ import { S3BucketReplicationConfigurationA, type S3BucketReplicationConfiguratio
 import { Construct } from 'constructs';
 import type { ReplicationConfigurationPlan, ReplicationRolePlan, ReplicationRulePlan } from '../plan/types';
 import { renderAlarms } from './monitoring';
-import { policyJson, trustPolicy } from './policy';
+import { policyJson } from './policy';
 
 export interface ReplicationRoleProps {
   /** The planned role: its name and least-privilege statements for every rule out of its source bucket. */
@@ -19,7 +19,7 @@ export class ReplicationRole extends Construct {
     super(scope, id);
     const { role: r } = props;
     this.roleName = r.roleName;
-    const role = new IamRole(this, 'role', { name: r.roleName, assumeRolePolicy: trustPolicy('s3.amazonaws.com'), description: r.description });
+    const role = new IamRole(this, 'role', { name: r.roleName, assumeRolePolicy: policyJson(r.trust), description: r.description });
     role.overrideLogicalId(`replication_${r.sourceKey}`);
     new IamRolePolicy(this, 'policy', { role: role.name, name: 'replication', policy: policyJson(r.statements) }).overrideLogicalId(`replication_${r.sourceKey}`);
   }

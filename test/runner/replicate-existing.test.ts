@@ -24,6 +24,9 @@ describe('lustreform replicate-existing', () => {
     expect(body).toContain('<RoleArn>arn:aws:iam::111111111111:role/climate-batch-repl-primary</RoleArn>');
     expect(body).toMatch(/<Bucket>arn:aws:s3:::climate-batch-[0-9a-f]{6}-111111111111<\/Bucket>/);
     expect(body).toContain('<ConfirmationRequired>false</ConfirmationRequired>');
+    // The report bucket's name is predictable: S3 must refuse one another account created under it.
+    expect(body).toMatch(/<Report>.*<ExpectedBucketOwner>111111111111<\/ExpectedBucketOwner>.*<\/Report>/s);
+    expect(body).toMatch(/<ManifestOutputLocation>.*<ExpectedManifestBucketOwner>111111111111<\/ExpectedManifestBucketOwner>.*<\/ManifestOutputLocation>/s);
     expect(aws.jobs[0].account).toBe('111111111111');
     expect(JSON.parse(r.out).jobs).toEqual([expect.objectContaining({ source: 'input', destinations: ['input-dr'], status: 'Complete', total: 10, succeeded: 10, failed: 0 })]);
   });
@@ -45,8 +48,13 @@ describe('lustreform replicate-existing', () => {
     const stack = synthDraft(multiSite()).stacks['climate-primary-storage'];
     const role = resources(stack, 'aws_iam_role').batch_replication_primary;
     expect(role.name).toBe('climate-batch-repl-primary');
-    expect(JSON.parse(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: 'batchoperations.s3.amazonaws.com' });
+    expect(JSON.parse(role.assume_role_policy).Statement[0]).toMatchObject({
+      Principal: { Service: 'batchoperations.s3.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' }, ArnLike: { 'aws:SourceArn': 'arn:aws:s3:eu-central-1:111111111111:job/*' } },
+    });
     const statements = policy(resources(stack, 'aws_iam_role_policy').batch_replication_primary).Statement;
+    // The report bucket's name is predictable: the role writes only into one this account owns.
+    for (const s of statements.filter((x: { Sid: string }) => ['ManifestsAndReports', 'ReportBucket'].includes(x.Sid))) expect(s.Condition).toEqual({ StringEquals: { 's3:ResourceAccount': '111111111111' } });
     expect(statements[0]).toEqual({ Sid: 'InitiateReplication', Effect: 'Allow', Action: 's3:InitiateReplication', Resource: ['arn:aws:s3:::acme-climate-input/*'] });
     const bucket = Object.values(resources(stack, 'aws_s3_bucket')).find((b) => String(b.bucket).startsWith('climate-batch-'));
     expect(bucket.bucket).toMatch(/^climate-batch-[0-9a-f]{6}-111111111111$/);

@@ -79,8 +79,8 @@ describe('archive restore: synthesized', () => {
     expect(resources(stack, 'aws_lambda_permission')).toEqual({});
     for (const q of ['queue', 'dlq']) {
       const statements = stack.data.aws_iam_policy_document[`restore_input_d32adf_${q}`].statement;
-      expect(statements[0]).toMatchObject({ actions: ['sqs:SendMessage'], resources: [`\${aws_sqs_queue.restore_input_d32adf_${q}.arn}`], principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }], condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: ['${aws_cloudwatch_event_rule.restore_input_d32adf_rule.arn}'] }] });
-      expect(statements[1]).toMatchObject({ sid: 'DenyInsecureTransport', effect: 'Deny', actions: ['sqs:*'], condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] });
+      expect(statements[1]).toMatchObject({ actions: ['sqs:SendMessage'], resources: [`\${aws_sqs_queue.restore_input_d32adf_${q}.arn}`], principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }], condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: ['${aws_cloudwatch_event_rule.restore_input_d32adf_rule.arn}'] }] });
+      expect(statements[0]).toMatchObject({ effect: 'Deny', actions: ['sqs:*'], condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] });
       expect(statements).toHaveLength(2);
       expect(resources(stack, 'aws_sqs_queue_policy')[`restore_input_d32adf_${q}`].policy).toBe(`\${data.aws_iam_policy_document.restore_input_d32adf_${q}.json}`);
     }
@@ -147,8 +147,13 @@ describe('archive restore: synthesized', () => {
     const stack = primary();
     expect(resources(stack, 'aws_sns_topic_subscription').restore_input_d32adf_email_0).toMatchObject({ protocol: 'email', endpoint: 'ops@example.org', topic_arn: '${aws_sns_topic.restore_input_d32adf_topic.arn}' });
     const topicPolicy = stack.data.aws_iam_policy_document.restore_input_d32adf_topic.statement;
-    expect(topicPolicy[0].principals).toEqual([{ type: 'AWS', identifiers: ['arn:aws:iam::111111111111:root'] }]);
-    expect(topicPolicy[1]).toMatchObject({ sid: 'DenyInsecureTransport', actions: ['sns:Publish'] });
+    // Every action denied without TLS first, then the account.
+    expect(topicPolicy[0]).toMatchObject({ effect: 'Deny', actions: ['sns:*'], principals: [{ type: '*', identifiers: ['*'] }], condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] });
+    expect(topicPolicy[1].principals).toEqual([{ type: 'AWS', identifiers: ['arn:aws:iam::111111111111:root'] }]);
+    for (const queue of ['restore_input_d32adf_dlq', 'restore_input_d32adf_queue']) {
+      expect(stack.data.aws_iam_policy_document[queue].statement[0]).toMatchObject({ effect: 'Deny', actions: ['sqs:*'], condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] });
+      expect(resources(stack, 'aws_sqs_queue_policy')[queue].policy).toBe(`\${data.aws_iam_policy_document.${queue}.json}`);
+    }
   });
 
   test('without notify: no topic, no re-checks, the queue only consumed', () => {

@@ -1,3 +1,4 @@
+import { renderPolicy } from '../helpers/policies';
 import { multiSite, quickstart, type Draft } from '../helpers/blueprints';
 import { policy, resources, synthDraft } from '../helpers/synth';
 
@@ -51,7 +52,11 @@ describe('replication layer', () => {
     const storage = stacks['quickstart-main-storage'];
     const role = resources(storage, 'aws_iam_role').replication_input;
     expect(role.name).toBe('quickstart-repl-input');
-    expect(JSON.parse(role.assume_role_policy)).toEqual({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+    // Only S3 replicating this bucket for this account may assume it (confused deputy).
+    expect(renderPolicy(role.assume_role_policy, storage)).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.current.account_id}' }, ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::qs-input' } } }],
+    });
     const statements = policy(resources(storage, 'aws_iam_role_policy').replication_input).Statement;
     expect(statements).toEqual([
       { Sid: 'SourceBucket', Effect: 'Allow', Action: ['s3:GetReplicationConfiguration', 's3:ListBucket'], Resource: 'arn:aws:s3:::qs-input' },
