@@ -17,6 +17,14 @@ import { replaceIn } from './markers';
  */
 export const AWS_PROVIDER_REQUIREMENT = { source: 'hashicorp/aws', version: '~> 6.25' } as const;
 
+/** cdktf 0.21's NamedCloudWorkspace writes its project into JSON but drops it from HCL: this one writes both. */
+class NamedProjectWorkspace extends NamedCloudWorkspace {
+  toHclTerraform(): Record<string, unknown> {
+    const hcl = super.toHclTerraform() as Record<string, unknown>;
+    return this.project ? { ...hcl, project: { value: this.project, type: 'simple', storageClassType: 'string' } } : hcl;
+  }
+}
+
 /** The stack's state backend, as planned. */
 export function addBackend(stack: TerraformStack, backend: BackendPlan): void {
   if (backend.kind === 's3') {
@@ -24,7 +32,7 @@ export function addBackend(stack: TerraformStack, backend: BackendPlan): void {
     // Native S3 locking (Terraform >= 1.10); cdktf 0.21 predates the argument, hence the override.
     stack.addOverride('terraform.backend.s3.use_lockfile', true);
   } else if (backend.kind === 'cloud') {
-    new CloudBackend(stack, { hostname: backend.hostname, organization: backend.organization, workspaces: new NamedCloudWorkspace(backend.workspace, backend.project) });
+    new CloudBackend(stack, { hostname: backend.hostname, organization: backend.organization, workspaces: new NamedProjectWorkspace(backend.workspace, backend.project) });
   } else {
     new LocalBackend(stack, { path: backend.path });
   }
