@@ -13,7 +13,7 @@ const ALLOWED: Record<string, string[]> = {
   functions: [],
   blueprint: ['aws'],
   rules: ['blueprint', 'aws'],
-  pipeline: ['blueprint', 'rules', 'aws'],
+  pipeline: ['blueprint', 'rules', 'plan', 'aws'], // TFC001 checks what the plan decides
   plan: ['blueprint', 'aws'],
   stacks: ['blueprint', 'plan', 'aws'],
   runner: ['blueprint', 'plan', 'aws', 'functions'], // import --restore-archived decides as the restore function does

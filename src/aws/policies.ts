@@ -8,7 +8,7 @@
 export interface PolicyStatement {
   Sid?: string;
   Effect: 'Allow' | 'Deny';
-  Principal?: '*' | { AWS?: string | string[]; Service?: string | string[] };
+  Principal?: '*' | { AWS?: string | string[]; Service?: string | string[]; Federated?: string };
   Action: string | string[];
   Resource?: string | string[];
   Condition?: Record<string, Record<string, string | string[] | boolean>>;

@@ -178,6 +178,12 @@ export interface StateConfig {
   organization?: string;
   workspacePrefix: string;
   hostname: string;
+  /** The Terraform Cloud project of the workspaces (by name); undefined: the organization's default project. */
+  project?: string;
+  /** Workspaces, run triggers and dynamic AWS credentials as code (the tfc-workspaces and tfc-bootstrap stacks). */
+  manageWorkspaces: boolean;
+  /** Runs queued by run triggers apply without confirmation. */
+  autoApplyRunTriggers: boolean;
   s3?: { bucket: string; region: string; keyPrefix: string };
 }
 

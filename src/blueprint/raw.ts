@@ -144,9 +144,21 @@ export interface State {
    */
   workspacePrefix: string;
   /**
-   * cloud: Terraform Enterprise hostname.
+   * cloud: the Terraform Cloud or Terraform Enterprise hostname: the backends', the tfe provider's, and the IAM OIDC provider's (https://<hostname>) of dynamic credentials.
    */
   hostname: string;
+  /**
+   * cloud: the Terraform Cloud project (by name) of the stacks' workspaces; it must exist. The backends name it, manageWorkspaces creates the workspaces in it, and the run roles trust only its workspaces. Default: the organization's default project.
+   */
+  project?: string;
+  /**
+   * cloud: true adds a stack (<name>-tfc-workspaces, tfe provider, run once with TFE_TOKEN) that creates a CLI-driven workspace per stack, run triggers in deploy order and dynamic AWS credentials, and per account a bootstrap stack (<name>-<account>-tfc-bootstrap) with the IAM OIDC provider and the run role. Every site must name an account.
+   */
+  manageWorkspaces: boolean;
+  /**
+   * cloud, with manageWorkspaces: true applies the runs that run triggers queue (after a stack this one waits for applied) without confirmation; default false: each waits for a confirmation in Terraform Cloud.
+   */
+  autoApplyRunTriggers: boolean;
   /**
    * s3: the state bucket; one key per stack, native S3 lock file.
    */

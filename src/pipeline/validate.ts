@@ -7,6 +7,8 @@ import { buildModel } from '../blueprint/normalize';
 import type { LoadedBlueprint } from '../blueprint/raw';
 import { checkSchema } from '../blueprint/schema';
 import { parseSource, type Source } from '../blueprint/source';
+import { RUN_TRIGGER_SOURCES_MAX, tooManyTriggerSources } from '../plan/cloud';
+import { planBlueprint } from '../plan/plan';
 
 /** Findings reported by the pipeline's stages rather than by semantic rules; listed by `lustreform rules`. */
 export const STAGE_CHECKS: readonly { id: string; severity: Severity; summary: string }[] = [
@@ -20,6 +22,7 @@ export const STAGE_CHECKS: readonly { id: string; severity: Severity; summary: s
   { id: 'SCH004', severity: 'error', summary: 'A value is not allowed (enum, pattern, range, format).' },
   { id: 'ACK001', severity: 'warning', summary: 'An acknowledgement matches no warning (the warning is gone, or its id or path has a typo); remove or fix it.' },
   { id: 'ACK002', severity: 'error', summary: 'An acknowledgement names an error; only warnings can be acknowledged.' },
+  { id: 'TFC001', severity: 'error', summary: `With manageWorkspaces, a stack waits for more than ${RUN_TRIGGER_SOURCES_MAX} stacks: a Terraform Cloud workspace takes at most ${RUN_TRIGGER_SOURCES_MAX} run-trigger sources, so its runs could not follow the deploy order.` },
   { id: 'INT001', severity: 'error', summary: 'lustreform failed on this input: a bug; please report it with the blueprint.' },
 ];
 
@@ -54,7 +57,9 @@ export function validateText(file: string, text: string): Validation {
     const schema = checkSchema(source.data);
     if (schema.issues.length) return { findings: sorted([...source.findings, ...place(schema.issues)]) };
     const model = buildModel(file, schema.data as LoadedBlueprint); // schema-valid, defaults filled
-    const findings = acknowledge(model, [...source.findings, ...place(runRules(model))], (i) => locate(source, i));
+    const ruled = place(runRules(model));
+    const planned = hasErrors(ruled) ? [] : place(planChecks(model));
+    const findings = acknowledge(model, [...source.findings, ...ruled, ...planned], (i) => locate(source, i));
     return { findings: sorted(findings), model: hasErrors(findings) ? undefined : model };
   } catch (err) {
     return { findings: sorted([...source.findings, locate(source, internal(`validation failed: ${(err as Error).message}`))]) };
@@ -70,6 +75,20 @@ export function runRules(model: Blueprint): Issue[] {
       return [internal(`rule ${rule.id} failed: ${(err as Error).message}`)];
     }
   });
+}
+
+/**
+ * Checks of what the plan decides (it is only planned for a blueprint the rules pass): TFC001,
+ * a workspace's run-trigger sources, which are the stacks its stack waits for.
+ */
+function planChecks(model: Blueprint): Issue[] {
+  if (model.state.backend !== 'cloud' || !model.state.manageWorkspaces) return [];
+  return tooManyTriggerSources(planBlueprint(model).stacks).map(({ stack, sources }) => ({
+    id: 'TFC001',
+    severity: 'error',
+    path: ['state', 'manageWorkspaces'],
+    message: `stack ${stack} waits for ${sources.length} stacks (${sources.join(', ')}), but a Terraform Cloud workspace takes at most ${RUN_TRIGGER_SOURCES_MAX} run-trigger sources: have its site read or copy to buckets of fewer sites (or split the blueprint), or set manageWorkspaces: false and order its runs yourself (lustreform stacks prints the order)`,
+  }));
 }
 
 /**

@@ -7,7 +7,8 @@
  * storage of the vaults it copies to. No stack references another: identifiers that cross sites
  * are computed (src/plan/arns.ts), so every stack plans alone and the DAG has no cycle.
  */
-import type { Blueprint, Site } from '../blueprint/model';
+import type { Account, Blueprint, Site } from '../blueprint/model';
+import { cloudPlan } from './cloud';
 import { directionsFrom } from '../blueprint/topology';
 import { fileSystemsAt, lustreAt } from './lustre';
 import { alarmTopics, dashboard } from './monitoring';
@@ -39,7 +40,7 @@ function provider(m: Blueprint, site: Site, planRoles: boolean): ProviderPlan {
 export function backendOf(m: Blueprint, stack: string): BackendPlan {
   const { state } = m;
   if (state.backend === 's3' && state.s3) return { kind: 's3', bucket: state.s3.bucket, region: state.s3.region, key: `${state.s3.keyPrefix}${stack}.tfstate` };
-  if (state.backend === 'cloud' && state.organization) return { kind: 'cloud', hostname: state.hostname, organization: state.organization, workspace: `${state.workspacePrefix}${stack}` };
+  if (state.backend === 'cloud' && state.organization) return { kind: 'cloud', hostname: state.hostname, organization: state.organization, workspace: `${state.workspacePrefix}${stack}`, project: state.project };
   return { kind: 'local', path: `terraform.${stack}.tfstate` };
 }
 
@@ -73,7 +74,15 @@ export function planBlueprint(m: Blueprint, options: PlanOptions = {}): Plan {
   }
   const names = new Set(planned.map((p) => p.stack.name));
   for (const p of planned) p.stack.dependsOn = [...p.after].filter((d) => d !== p.stack.name && names.has(d)).sort();
-  return { blueprint: m.name, activation: options.activation, stacks: topologicalOrder(planned.map((p) => p.stack)), recoveries };
+  const stacks = topologicalOrder(planned.map((p) => p.stack));
+  const cloud = cloudPlan(m, stacks, (account) => accountProvider(m, account, !!options.planRoles));
+  return { blueprint: m.name, activation: options.activation, ...(cloud ? { cloud } : {}), stacks, recoveries };
+}
+
+/** The provider of a stack that covers an account rather than a site (a tfc-bootstrap stack): its first site's region. */
+function accountProvider(m: Blueprint, account: Account, planRoles: boolean): ProviderPlan {
+  const site = [...m.sites.values()].find((s) => s.account === account)!;
+  return { ...provider(m, site, planRoles), tags: { ...m.tags, 'lustreform:blueprint': m.name, 'lustreform:account': account.key } };
 }
 
 /** The regions other than the site's that these alarms or topics live in (each gets an aliased provider). */

@@ -28,7 +28,7 @@ export interface ProviderPlan {
 export type BackendPlan =
   | { kind: 'local'; path: string }
   | { kind: 's3'; bucket: string; region: string; key: string }
-  | { kind: 'cloud'; hostname: string; organization: string; workspace: string };
+  | { kind: 'cloud'; hostname: string; organization: string; workspace: string; project?: string };
 
 /** A bucket as the storage layer renders it: lustreform's secure defaults plus what the blueprint and other sites need of it. */
 export interface BucketPlan {
@@ -363,8 +363,69 @@ export interface PlanOptions {
   planRoles?: boolean;
 }
 
+/** A Terraform Cloud workspace of one stack, CLI-driven (no VCS connection). */
+export interface WorkspacePlan {
+  /** Its resource name in the workspaces stack (the stack's name, `-` as `_`). */
+  key: string;
+  /** `<workspacePrefix><stack>`: what the stack's cloud backend names. */
+  name: string;
+  stack: string;
+  description: string;
+  /** Key-value tags (tfe_workspace `tags`, HCP Terraform's tag bindings). */
+  tags: Record<string, string>;
+  /** remote: runs in Terraform Cloud with dynamic credentials; local: runs where `terraform` is run, state kept here (bootstrap stacks). */
+  executionMode: 'remote' | 'local';
+  autoApplyRunTriggers: boolean;
+  /** Keys of the workspaces whose successful applies queue a run here (tfe_run_trigger sources, at most 20). */
+  triggeredBy: string[];
+  /** Environment variables of its runs. */
+  variables: { key: string; value: string; description: string }[];
+}
+
+/** The stack that creates the workspaces (`<blueprint>-tfc-workspaces`): tfe provider only, its own (local) state. */
+export interface WorkspacesStackPlan {
+  name: string;
+  hostname: string;
+  organization: string;
+  /** Looked up by name (it must exist); undefined: the organization's default project. */
+  project?: string;
+  backend: BackendPlan;
+  workspaces: WorkspacePlan[];
+}
+
+/** Per account, what lets Terraform Cloud runs reach it without static keys (`<blueprint>-<account>-tfc-bootstrap`). */
+export interface BootstrapStackPlan {
+  name: string;
+  accountKey: string;
+  accountId: string;
+  provider: ProviderPlan;
+  /** Its state: a Terraform Cloud workspace in local execution (created by the workspaces stack). */
+  backend: BackendPlan;
+  /** The IAM OIDC provider for the Terraform Cloud host: `https://<hostname>`, audience aws.workload.identity. */
+  oidcProvider: { url: string; arn: string; clientIds: string[] };
+  /** The role every workspace's runs in this account assume (TFC_AWS_RUN_ROLE_ARN). */
+  runRole: {
+    name: string;
+    arn: string;
+    description: string;
+    trust: Statement[];
+    /** The roles it may assume (the account's assumeRole and planRole): the stacks' providers assume assumeRole from it. */
+    statements: Statement[];
+    /** Without assumeRole it is the deployer itself: AdministratorAccess. */
+    managedPolicies: { name: string; arn: string }[];
+  };
+}
+
+/** Terraform Cloud as code (`state.manageWorkspaces: true`): applied once, in this order, before the stacks. */
+export interface CloudPlan {
+  workspaces: WorkspacesStackPlan;
+  bootstrap: BootstrapStackPlan[];
+}
+
 export interface Plan {
   blueprint: string;
+  /** With state.manageWorkspaces: the workspaces stack, then a bootstrap stack per account, before `stacks`. */
+  cloud?: CloudPlan;
   activation?: Activation;
   /** Every stack in deploy order (dependencies first). */
   stacks: StackPlan[];

@@ -73,7 +73,7 @@ export const FORCE_NEW: Record<string, readonly string[]> = {
 };
 
 /** Data sources are read, never replaced: listed so the completeness test knows they are known. */
-export const DATA_SOURCES = new Set(['aws_caller_identity', 'aws_iam_policy_document', 'aws_s3_bucket']);
+export const DATA_SOURCES = new Set(['aws_caller_identity', 'aws_iam_policy_document', 'aws_s3_bucket', 'tfe_project']);
 
 /** The source type of a security group rule: switching between them replaces the rule (the provider's ModifyPlan). */
 const RULE_SOURCES = ['cidr_ipv4', 'cidr_ipv6', 'prefix_list_id', 'referenced_security_group_id'];

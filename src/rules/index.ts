@@ -1,6 +1,7 @@
 import { archiveRules } from './archive';
 import { backupRules } from './backup';
 import { bucketRules } from './buckets';
+import { cloudRules } from './cloud';
 import { fsxRules } from './fsx';
 import { kmsRules } from './kms';
 import { monitoringRules } from './monitoring';
@@ -22,6 +23,7 @@ export const RULES: readonly Rule[] = [
   ...referenceRules,
   ...siteRules,
   ...stateRules,
+  ...cloudRules,
   ...tagRules,
   ...bucketRules,
   ...replicationRules,

@@ -13,6 +13,7 @@ import { LustreFileSystem } from './lustre';
 import { BucketReplication, ReplicationRole } from './replication';
 import { AlarmTopic, renderBackupEvents, renderDashboard, withFileSystemIds } from './monitoring';
 import { SiteStack } from './site-stack';
+import { BootstrapStack, WorkspacesStack } from './cloud';
 
 export interface BuildOptions {
   /** Where cdktf writes; default cdktf's own (CDKTF_OUTDIR or cdktf.out). */
@@ -29,6 +30,10 @@ export function buildApp(plan: Plan, options: BuildOptions = {}): App {
   const guard = new NoNotificationsOnRepositoryBuckets(plan);
   // cdktf invokes aspects from each stack down, so the guard goes on every stack, not on the app.
   for (const stack of plan.stacks) Aspects.of(buildStack(app, stack)).add(guard);
+  if (plan.cloud) {
+    new WorkspacesStack(app, plan.cloud.workspaces);
+    for (const b of plan.cloud.bootstrap) new BootstrapStack(app, b);
+  }
   return app;
 }
 

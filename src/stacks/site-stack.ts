@@ -5,7 +5,7 @@ import { StackSynthesizer } from 'cdktf/lib/synthesize/synthesizer';
 import type { Construct, IConstruct } from 'constructs';
 import type { Site } from '../blueprint/model';
 import { AMBIENT_ACCOUNT } from '../plan/arns';
-import type { StackPlan } from '../plan/types';
+import type { BackendPlan, StackPlan } from '../plan/types';
 import { replaceIn } from './markers';
 
 /**
@@ -16,6 +16,32 @@ import { replaceIn } from './markers';
  * either, the stacks require the same.
  */
 export const AWS_PROVIDER_REQUIREMENT = { source: 'hashicorp/aws', version: '~> 6.25' } as const;
+
+/** cdktf 0.21's NamedCloudWorkspace writes its project into JSON but drops it from HCL: this one writes both. */
+class NamedProjectWorkspace extends NamedCloudWorkspace {
+  toHclTerraform(): Record<string, unknown> {
+    const hcl = super.toHclTerraform() as Record<string, unknown>;
+    return this.project ? { ...hcl, project: { value: this.project, type: 'simple', storageClassType: 'string' } } : hcl;
+  }
+}
+
+/** The stack's state backend, as planned. */
+export function addBackend(stack: TerraformStack, backend: BackendPlan): void {
+  if (backend.kind === 's3') {
+    new S3Backend(stack, { bucket: backend.bucket, region: backend.region, key: backend.key, encrypt: true });
+    // Native S3 locking (Terraform >= 1.10); cdktf 0.21 predates the argument, hence the override.
+    stack.addOverride('terraform.backend.s3.use_lockfile', true);
+  } else if (backend.kind === 'cloud') {
+    new CloudBackend(stack, { hostname: backend.hostname, organization: backend.organization, workspaces: new NamedProjectWorkspace(backend.workspace, backend.project) });
+  } else {
+    new LocalBackend(stack, { path: backend.path });
+  }
+}
+
+/** cdktf 0.21's stacks read HCL output from SYNTH_HCL_OUTPUT only, not from the App's hclOutput: set it per stack. */
+export function writesHclLikeItsApp(stack: TerraformStack, scope: Construct): void {
+  if (App.isApp(scope) && scope.hclOutput) stack.synthesizer = new StackSynthesizer(stack, false, true);
+}
 
 /**
  * One stack: one site (account + region) and one layer, as planned. It owns its AWS provider,
@@ -29,8 +55,7 @@ export class SiteStack extends TerraformStack {
 
   constructor(scope: Construct, readonly plan: StackPlan) {
     super(scope, plan.name);
-    // cdktf 0.21's stacks read HCL output from SYNTH_HCL_OUTPUT only, not from the App's hclOutput.
-    if (App.isApp(scope) && scope.hclOutput) this.synthesizer = new StackSynthesizer(this, false, true);
+    writesHclLikeItsApp(this, scope);
     this.site = plan.site;
     const settings = { allowedAccountIds: plan.provider.allowedAccountIds, assumeRole: plan.provider.assumeRole && [plan.provider.assumeRole], defaultTags: [{ tags: plan.provider.tags }] };
     new AwsProvider(this, 'aws', { region: plan.provider.region, ...settings });
@@ -38,16 +63,7 @@ export class SiteStack extends TerraformStack {
     // (AWS provider 5's way, which provider 6 keeps, and which the machines' provider 5 mirror validates).
     for (const region of plan.otherRegions) this.regional.set(region, new AwsProvider(this, `aws-${region}`, { alias: region.replace(/-/g, '_'), region, ...settings }));
     this.addOverride('terraform.required_providers.aws', { ...AWS_PROVIDER_REQUIREMENT });
-    const backend = plan.backend;
-    if (backend.kind === 's3') {
-      new S3Backend(this, { bucket: backend.bucket, region: backend.region, key: backend.key, encrypt: true });
-      // Native S3 locking (Terraform >= 1.10); cdktf 0.21 predates the argument, hence the override.
-      this.addOverride('terraform.backend.s3.use_lockfile', true);
-    } else if (backend.kind === 'cloud') {
-      new CloudBackend(this, { hostname: backend.hostname, organization: backend.organization, workspaces: new NamedCloudWorkspace(backend.workspace) });
-    } else {
-      new LocalBackend(this, { path: backend.path });
-    }
+    addBackend(this, plan.backend);
   }
 
   /**

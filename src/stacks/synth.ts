@@ -24,5 +24,5 @@ export async function synthesize(plan: Plan, outdir: string, options: Omit<Build
     rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
-  return plan.stacks.map((p) => p.name);
+  return [...(plan.cloud ? [plan.cloud.workspaces.name, ...plan.cloud.bootstrap.map((b) => b.name)] : []), ...plan.stacks.map((p) => p.name)];
 }

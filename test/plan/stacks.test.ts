@@ -95,7 +95,7 @@ describe('the plan is what is rendered', () => {
     for (const f of featureBlueprints()) {
       const plan = planBlueprint(validateDraft(f.draft).model!, { activation: f.activation });
       const synthesized = [...dirs.keys()].filter((k) => k.startsWith(`${f.name}/`)).map((k) => k.slice(f.name.length + 1));
-      expect({ blueprint: f.name, stacks: synthesized.sort() }).toEqual({ blueprint: f.name, stacks: plan.stacks.map((s) => s.name).sort() });
+      expect({ blueprint: f.name, stacks: synthesized.sort() }).toEqual({ blueprint: f.name, stacks: [...plan.stacks.map((s) => s.name), ...(plan.cloud ? [plan.cloud.workspaces.name, ...plan.cloud.bootstrap.map((b) => b.name)] : [])].sort() });
       for (const s of plan.stacks) {
         const text = readFileSync(join(dirs.get(`${f.name}/${s.name}`)!, 'cdk.tf.json'), 'utf8');
         expect({ stack: s.name, resources: Object.keys(JSON.parse(text).resource ?? {}).length > 0 }).toEqual({ stack: s.name, resources: true });

@@ -6,7 +6,7 @@
  * STS. Only the provider version constraint is rewritten, to the mirrored version, in the
  * test's own copy, and only where it does not admit that version. Where terraform or the mirror is missing, the tests are skipped and say why.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planBlueprint } from '../../src/plan/plan';
@@ -23,6 +23,24 @@ const tfTest = missing ? test.skip : test;
 
 const work = mkdtempSync(join(tmpdir(), 'lustreform-terraform-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/**
+ * Stacks that require the tfe provider (the workspaces stack of state.manageWorkspaces): the
+ * machine's mirror holds hashicorp/aws only, so terraform could not init them. They are left out
+ * of the validation below, loudly (test 'the workspaces stacks ...'), and test/stacks/cloud.test.ts
+ * asserts their resources and references instead.
+ */
+const requiresTfe = (dir: string): boolean => {
+  const file = readdirSync(dir).find((f) => f === 'cdk.tf.json' || f === 'cdk.tf')!;
+  const text = readFileSync(join(dir, file), 'utf8');
+  return file === 'cdk.tf.json' ? 'tfe' in (JSON.parse(text).terraform.required_providers ?? {}) : /required_providers\s*\{[^}]*\btfe\s*=/.test(text);
+};
+const TFE_SKIP = 'no filesystem mirror of hashicorp/tfe on this machine (terraform init would download it, and nothing may be downloaded)';
+
+/** Every stack terraform can validate here: all but those that require the tfe provider. */
+async function awsStacks(hcl: boolean): Promise<Map<string, string>> {
+  return new Map([...(await synthesizeAll(hcl))].filter(([, dir]) => !requiresTfe(dir)));
+}
 
 /** Synthesizes every feature blueprint in one format (once); returns `<blueprint>/<stack>` -> stack directory. */
 const synthesized = new Map<boolean, Promise<Map<string, string>>>();
@@ -117,23 +135,36 @@ describe('policies that hold references', () => {
 
 describe('terraform validate on every generated stack', () => {
   tfTest('JSON: every stack of every example and feature blueprint, 0 errors and 0 warnings', async () => {
-    const dirs = await synthesizeAll(false);
+    const dirs = await awsStacks(false);
     const { result, diagnostics } = validateAsModules(dirs, join(work, 'validate-json'), mirror!);
     expect(diagnostics).toEqual([]);
     expect(result).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
   });
 
   tfTest('HCL (--hcl): the same stacks validate with 0 errors and 0 warnings, and are terraform fmt-clean', async () => {
-    const dirs = await synthesizeAll(true);
+    const dirs = await awsStacks(true);
     expect(dirs.size).toBeGreaterThanOrEqual(25);
     const root = join(work, 'validate-hcl');
     const { result, diagnostics } = validateAsModules(dirs, root, mirror!);
     expect(diagnostics).toEqual([]);
     expect(result).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
-    for (const [key, dir] of dirs) {
+    // fmt needs no provider: the workspaces stacks (tfe) are checked too.
+    for (const [key, dir] of await synthesizeAll(true)) {
       const fmt = terraform(['fmt', '-check', '-diff', '-no-color', 'cdk.tf'], dir, offlineEnv(mirror!, work));
       expect({ key, status: fmt.status, diff: fmt.stdout }).toEqual({ key, status: 0, diff: '' });
     }
+  });
+
+  test('the workspaces stacks (tfe provider) are not validated, and say why; the bootstrap stacks (aws) are', async () => {
+    const all = await synthesizeAll(false);
+    const tfe = [...all].filter(([, dir]) => requiresTfe(dir)).map(([key]) => key);
+    expect(tfe).toEqual(expect.arrayContaining(['examples/terraform-cloud.yaml/cloud-tfc-workspaces']));
+    expect(tfe.every((k) => k.endsWith('-tfc-workspaces'))).toBe(true);
+    // Where a mirror of hashicorp/tfe appears, this test should validate them instead of skipping.
+    expect({ tfeMirror: !!mirror && existsSync(join(mirror.root, 'registry.terraform.io', 'hashicorp', 'tfe')) }).toEqual({ tfeMirror: false });
+    console.warn(`SKIPPED: terraform validate of ${tfe.join(', ')}: ${TFE_SKIP}; test/stacks/cloud.test.ts asserts their resources and references`);
+    const aws = await awsStacks(false);
+    expect([...aws.keys()]).toEqual(expect.arrayContaining(['examples/terraform-cloud.yaml/cloud-prod-tfc-bootstrap', 'examples/terraform-cloud.yaml/cloud-vault-tfc-bootstrap']));
   });
 
   tfTest('a stack directory inits (-backend=false) and validates as written, with its backend, JSON and HCL', async () => {
