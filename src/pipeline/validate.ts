@@ -7,6 +7,7 @@ import { buildModel } from '../blueprint/normalize';
 import type { LoadedBlueprint } from '../blueprint/raw';
 import { checkSchema } from '../blueprint/schema';
 import { parseSource, type Source } from '../blueprint/source';
+import { entityOf, salvage, salvagedModel, Tainted, type Salvaged } from '../blueprint/salvage';
 
 /** Findings reported by the pipeline's stages rather than by semantic rules; listed by `lustreform rules`. */
 export const STAGE_CHECKS: readonly { id: string; severity: Severity; summary: string }[] = [
@@ -52,7 +53,14 @@ export function validateText(file: string, text: string): Validation {
       return { findings: sorted([...source.findings, locate(source, { id: 'SCH003', severity: 'error', path: [], message: 'the blueprint is empty; start from blueprints/quickstart.yaml' })]) };
     }
     const schema = checkSchema(source.data);
-    if (schema.issues.length) return { findings: sorted([...source.findings, ...place(schema.issues)]) };
+    if (schema.issues.length) {
+      // Rules still run on every part the schema errors do not touch (src/blueprint/salvage.ts).
+      const salvaged = salvage(source.data, schema.repairs);
+      if (!salvaged) return { findings: sorted([...source.findings, ...place(schema.issues)]) };
+      const model = salvagedModel(file, salvaged, source.data);
+      const found = [...source.findings, ...place(schema.issues), ...place(runSalvagedRules(file, salvaged, source.data, model))];
+      return { findings: sorted(acknowledge(model, found, (i) => locate(source, i))) };
+    }
     const model = buildModel(file, schema.data as LoadedBlueprint); // schema-valid, defaults filled
     const findings = acknowledge(model, [...source.findings, ...place(runRules(model))], (i) => locate(source, i));
     return { findings: sorted(findings), model: hasErrors(findings) ? undefined : model };
@@ -73,13 +81,46 @@ export function runRules(model: Blueprint): Issue[] {
 }
 
 /**
+ * Every semantic rule on salvaged data: a rule that reads a value with a schema error runs again
+ * without the object holding it (so it stays quiet about that object); paths are the file's.
+ */
+function runSalvagedRules(file: string, base: Salvaged, written: unknown, baseModel: Blueprint): Issue[] {
+  // Rules that read the same tainted objects run on the same model without them: built once.
+  const models = new Map<string, { state: Salvaged; model: Blueprint }>([['', { state: base, model: baseModel }]]);
+  return RULES.flatMap((rule) => {
+    let state = base;
+    let model = baseModel;
+    let dropped = '';
+    for (let attempt = 0; attempt < 50; attempt++) {
+      try {
+        return rule.check(model).map((h) => ({ id: rule.id, severity: rule.severity, path: state.original(h.path), message: h.message, atKey: h.atKey }));
+      } catch (err) {
+        if (!(err instanceof Tainted)) return [internal(`rule ${rule.id} failed: ${(err as Error).message}`)];
+        const entity = entityOf(err.at);
+        if (!entity) return []; // needs a blueprint-wide value the user got wrong
+        dropped += `|${JSON.stringify(entity)}`;
+        let known = models.get(dropped);
+        if (!known) {
+          const without = state.without(entity, false);
+          known = { state: without, model: salvagedModel(file, without, written) };
+          models.set(dropped, known);
+        }
+        ({ state, model } = known);
+      }
+    }
+    return [];
+  });
+}
+
+/**
  * Marks the warnings the blueprint acknowledges (same id, same printed path) with their reason,
  * and reports acknowledgements that name an error (ACK002) or match nothing (ACK001).
  */
 function acknowledge(model: Blueprint, findings: Finding[], place: (i: Issue) => Finding): Finding[] {
   const extra: Finding[] = [];
   const marked = findings.map((f) => ({ ...f }));
-  for (const a of model.acknowledge) {
+  for (const a of readable(() => model.acknowledge) ?? []) {
+    if (readable(() => [a.id, a.findingPath, a.reason]) === undefined) continue; // a schema error of its own
     const hits = marked.filter((f) => f.id === a.id && f.path === a.findingPath);
     const at = [...a.path, 'path'];
     if (hits.some((f) => f.severity === 'error')) extra.push(place({ id: 'ACK002', severity: 'error', path: at, message: `${a.id} at ${a.findingPath} is an error; errors cannot be acknowledged, fix the blueprint instead` }));
@@ -90,6 +131,16 @@ function acknowledge(model: Blueprint, findings: Finding[], place: (i: Issue) =>
     } else for (const f of hits) f.acknowledged = a.reason;
   }
   return [...marked, ...extra];
+}
+
+/** A value of a salvaged model, or undefined when reading it meets a schema error. */
+function readable<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof Tainted) return undefined;
+    throw err;
+  }
 }
 
 const internal = (message: string): Issue => ({ id: 'INT001', severity: 'error', path: [], message: `${message}; this is a lustreform bug, please report it` });
