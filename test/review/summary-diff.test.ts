@@ -128,6 +128,31 @@ describe('lustreform diff', () => {
     expect(r[0].destructive).toBe(true);
   });
 
+  test('replacements carry through references: a security group replaced for a new VPC replaces the file system naming it, chain in words', async () => {
+    const head = quickstart();
+    head.fileSystems.work.network.securityGroup.vpcId = 'vpc-0fedcba9876543210';
+    const r = JSON.parse((await run('diff', ...files(quickstart(), head), '--format', 'json')).out);
+    const byAddress = (a: string) => r.find((c: { address: string }) => c.address === a);
+    expect(byAddress('aws_security_group.work')).toMatchObject({ action: 'replace', destructive: true });
+    expect(byAddress('aws_fsx_lustre_file_system.work')).toMatchObject({
+      action: 'replace',
+      destructive: true,
+      consequence: 'file system work is replaced: data on it that is not exported to S3 is lost, and clients must remount (new DNS name); because `security_group_ids[0]` refers to `aws_security_group.work`, which is replaced because `vpc_id` changes',
+      changes: [expect.objectContaining({ attribute: 'security_group_ids[0]', forcesReplacement: true })],
+    });
+    // Two steps away: the DRAs name the file system.
+    expect(byAddress('aws_fsx_data_repository_association.work_input')).toMatchObject({ action: 'replace', consequence: expect.stringContaining('because `file_system_id` refers to `aws_fsx_lustre_file_system.work`, which is replaced because `security_group_ids[0]` refers to `aws_security_group.work`, which is replaced because `vpc_id` changes') });
+    // A reference from an argument that is not ForceNew is an update; one to a configured, unchanged attribute is nothing.
+    expect(byAddress('aws_cloudwatch_metric_alarm.alarm_work_free_capacity')).toMatchObject({ action: 'update', destructive: false });
+    expect(byAddress('aws_vpc_security_group_ingress_rule.work_in_self_988').changes).toContainEqual(expect.objectContaining({ attribute: 'referenced_security_group_id', forcesReplacement: false }));
+    const { diffResources } = await import('../../src/review/diff');
+    const res = (vpc: string) => new Map([
+      ['s/aws_security_group.g', { stack: 's', type: 'aws_security_group', name: 'g', config: { name: 'g', vpc_id: vpc, description: 'd' } }],
+      ['s/aws_sqs_queue.q', { stack: 's', type: 'aws_sqs_queue', name: 'q', config: { name: '${aws_security_group.g.name}' } }],
+    ]);
+    expect(diffResources(res('vpc-1'), res('vpc-2')).map((c) => c.address)).toEqual(['aws_security_group.g']);
+  });
+
   test('--git compares the -b blueprint at two refs', async () => {
     const { file, dir } = writeDraft(multiSite());
     const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
