@@ -49,6 +49,23 @@ describe('lustreform review', () => {
     expect(json.changes).toContainEqual(expect.objectContaining({ address: 'aws_fsx_data_repository_association.work_ExtData', kind: 'replace', replacedBecause: ['file_system_path'] }));
   });
 
+  test('retention cuts of a lifecycle are dangers: shorter noncurrent expiry, new expiration on an existing prefix, a rule removed', async () => {
+    const rule = (id: string, prefix: string, extra: Record<string, unknown>) => ({ id, status: 'Enabled', filter: [{ prefix }], expiration: [], noncurrent_version_expiration: [], ...extra });
+    const before = { bucket: 'b', rule: [rule('blueprint-0', 'logs/', { transition: [{ days: 30, storage_class: 'GLACIER' }] }), rule('blueprint-1', 'tmp/', {}), rule('expire-noncurrent-versions', '', { noncurrent_version_expiration: [{ noncurrent_days: 365 }] })] };
+    const after = { bucket: 'b', rule: [rule('blueprint-0', 'logs/', { expiration: [{ days: 90 }] }), rule('expire-noncurrent-versions', '', { noncurrent_version_expiration: [{ noncurrent_days: 1 }] })] };
+    const dir = mkdtempSync(join(tmpdir(), 'lustreform-review-'));
+    const file = join(dir, 'climate-primary-storage.json');
+    writeFileSync(file, JSON.stringify({ format_version: '1.2', resource_changes: [{ address: 'aws_s3_bucket_lifecycle_configuration.input', type: 'aws_s3_bucket_lifecycle_configuration', name: 'input', change: { actions: ['update'], before, after } }] }));
+    const r = await run('review', file, '-b', example('multi-site-dr.yaml'));
+    expect(r.code).toBe(3);
+    expect(r.out).toContain('a lifecycle rule of input under tmp/ is removed');
+    expect(r.out).toContain('noncurrent versions in the whole bucket of input are deleted after 1 day (was after 365 days): the versions a restore needs go with them');
+    expect(r.out).toContain('objects under logs/ of input expire after 90 days (was never)');
+    // Keeping things longer is no danger.
+    writeFileSync(file, JSON.stringify({ format_version: '1.2', resource_changes: [{ address: 'aws_s3_bucket_lifecycle_configuration.input', type: 'aws_s3_bucket_lifecycle_configuration', name: 'input', change: { actions: ['update'], before: after, after: { ...after, rule: [rule('blueprint-0', 'logs/', { expiration: [{ days: 180 }] }), after.rule[1], rule('blueprint-1', 'new/', { expiration: [{ days: 1 }] })] } } }] }));
+    expect((await run('review', file, '-b', example('multi-site-dr.yaml'))).code).toBe(0);
+  });
+
   test('nested replace paths are named in full', () => {
     expect(becauseText(replacedBecause({ address: 'a.b', type: 'a', change: { actions: ['delete', 'create'], replace_paths: [['rule', 0, 'lifecycle', 0, 'delete_after'], ['name']] } }))).toBe('replaced because `rule[0].lifecycle[0].delete_after` and `name` change');
     expect(replacedBecause({ address: 'a.b', type: 'a', change: { actions: ['update'] } })).toBeUndefined();

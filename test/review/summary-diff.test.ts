@@ -88,6 +88,15 @@ describe('lustreform diff', () => {
     expect(byAddress('aws_backup_vault_lock_configuration.primary')).toEqual([expect.objectContaining({ action: 'replace', destructive: true, consequence: expect.stringContaining('the vault lock primary is replaced') })]);
   });
 
+  test('a retention cut in a lifecycle is destructive: noncurrent versions kept 365 -> 1 days', async () => {
+    const base = quickstart();
+    base.buckets.input.noncurrentVersionExpirationDays = 365;
+    const head = quickstart();
+    head.buckets.input.noncurrentVersionExpirationDays = 1;
+    const r = JSON.parse((await run('diff', ...files(base, head), '--format', 'json')).out);
+    expect(r[0]).toMatchObject({ address: 'aws_s3_bucket_lifecycle_configuration.input', action: 'update', destructive: true, consequence: expect.stringContaining('noncurrent versions in the whole bucket of input are deleted after 1 day (was after 365 days)') });
+  });
+
   test('a policy document changes statement by statement, not as one cut string', async () => {
     const head = multiSite();
     head.archiveRestore[0].days = 3;
