@@ -148,12 +148,14 @@ const rtcRules = (config: unknown): string[] =>
 /** A lifecycle configuration's rules by the prefix they filter on ("" for the whole bucket): how many, and the shortest expiries. */
 function lifecycleByPrefix(config: unknown): Map<string, { rules: number; expiration?: number; noncurrent?: number }> {
   const out = new Map<string, { rules: number; expiration?: number; noncurrent?: number }>();
+  // A rule that only expires (versions, objects, uploads) keeps data longer when it goes: not counted.
+  const onlyExpires = (r: unknown) => !list(at(r, 'transition')).length && !list(at(r, 'noncurrent_version_transition')).length;
   const min = (a: number | undefined, b: unknown) => (typeof b !== 'number' ? a : a === undefined ? b : Math.min(a, b));
   for (const r of list(at(config, 'rule'))) {
     if (at(r, 'status') === 'Disabled') continue;
     const prefix = String(at(r, 'filter', 'prefix') ?? at(r, 'prefix') ?? '');
     const entry = out.get(prefix) ?? { rules: 0 };
-    entry.rules++;
+    if (!onlyExpires(r)) entry.rules++;
     entry.expiration = min(entry.expiration, at(r, 'expiration', 'days'));
     entry.noncurrent = min(entry.noncurrent, at(r, 'noncurrent_version_expiration', 'noncurrent_days'));
     out.set(prefix, entry);
@@ -163,7 +165,8 @@ function lifecycleByPrefix(config: unknown): Map<string, { rules: number; expira
 
 /**
  * Retention cuts of a bucket's lifecycle: noncurrent versions kept shorter (or no longer forever),
- * objects of an existing prefix expiring sooner (or newly), a rule removed. A team that relies on
+ * objects of an existing prefix expiring sooner (or newly), a rule removed (one that moves data
+ * between storage classes; removing a rule that only expires keeps data longer, which cuts nothing). A team that relies on
  * versioning instead of backups loses its safety net with the first.
  */
 function lifecycleCuts(name: string, before: unknown, after: unknown): string[] {
@@ -174,7 +177,7 @@ function lifecycleCuts(name: string, before: unknown, after: unknown): string[] 
   const out: string[] = [];
   for (const [prefix, was] of b) {
     const now = a.get(prefix);
-    if (!now || now.rules < was.rules) out.push(`a lifecycle rule of ${name} ${where(prefix)} is removed: what it kept, expired or moved changes`);
+    if ((now?.rules ?? 0) < was.rules) out.push(`a lifecycle rule of ${name} ${where(prefix)} that moves objects between storage classes is removed: where they are kept, and how a restore reads them, changes`);
     if (!now) continue;
     if (now.noncurrent !== undefined && (was.noncurrent === undefined || now.noncurrent < was.noncurrent)) {
       out.push(`noncurrent versions ${where(prefix)} of ${name} are deleted ${days(now.noncurrent)} (was ${days(was.noncurrent)}): the versions a restore needs go with them`);

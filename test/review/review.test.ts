@@ -51,14 +51,14 @@ describe('lustreform review', () => {
 
   test('retention cuts of a lifecycle are dangers: shorter noncurrent expiry, new expiration on an existing prefix, a rule removed', async () => {
     const rule = (id: string, prefix: string, extra: Record<string, unknown>) => ({ id, status: 'Enabled', filter: [{ prefix }], expiration: [], noncurrent_version_expiration: [], ...extra });
-    const before = { bucket: 'b', rule: [rule('blueprint-0', 'logs/', { transition: [{ days: 30, storage_class: 'GLACIER' }] }), rule('blueprint-1', 'tmp/', {}), rule('expire-noncurrent-versions', '', { noncurrent_version_expiration: [{ noncurrent_days: 365 }] })] };
+    const before = { bucket: 'b', rule: [rule('blueprint-0', 'logs/', { transition: [{ days: 30, storage_class: 'GLACIER' }] }), rule('blueprint-1', 'tmp/', { transition: [{ days: 1, storage_class: 'GLACIER' }] }), rule('expire-noncurrent-versions', '', { noncurrent_version_expiration: [{ noncurrent_days: 365 }] })] };
     const after = { bucket: 'b', rule: [rule('blueprint-0', 'logs/', { expiration: [{ days: 90 }] }), rule('expire-noncurrent-versions', '', { noncurrent_version_expiration: [{ noncurrent_days: 1 }] })] };
     const dir = mkdtempSync(join(tmpdir(), 'lustreform-review-'));
     const file = join(dir, 'climate-primary-storage.json');
     writeFileSync(file, JSON.stringify({ format_version: '1.2', resource_changes: [{ address: 'aws_s3_bucket_lifecycle_configuration.input', type: 'aws_s3_bucket_lifecycle_configuration', name: 'input', change: { actions: ['update'], before, after } }] }));
     const r = await run('review', file, '-b', example('multi-site-dr.yaml'));
     expect(r.code).toBe(3);
-    expect(r.out).toContain('a lifecycle rule of input under tmp/ is removed');
+    expect(r.out).toContain('a lifecycle rule of input under tmp/ that moves objects between storage classes is removed');
     expect(r.out).toContain('noncurrent versions in the whole bucket of input are deleted after 1 day (was after 365 days): the versions a restore needs go with them');
     expect(r.out).toContain('objects under logs/ of input expire after 90 days (was never)');
     // Keeping things longer is no danger.
