@@ -60,12 +60,25 @@ describe('the published package', () => {
     expect(readdirSync(join(project, 'restore.out', 'stacks'))).toContain('quickstart-main-protection');
   });
 
-  test('init refuses a directory in use, writes nothing, exit 2', async () => {
+  test('init writes into a repository already in use, keeping what is there; it refuses only files it would overwrite, writing nothing', async () => {
     const used = mkdtempSync(join(tmpdir(), 'lustreform-init-'));
-    writeFileSync(join(used, 'main.tf'), '');
+    writeFileSync(join(used, 'main.tf'), 'terraform {}\n');
+    mkdirSync(join(used, '.github', 'workflows'), { recursive: true });
+    writeFileSync(join(used, '.github', 'workflows', 'ci.yml'), 'name: ci\n');
+    writeFileSync(join(used, '.gitignore'), '.terraform/\n');
     const r = await run('init', used);
-    expect(r.code).toBe(2);
-    expect(r.err).toContain('is not empty (main.tf); run lustreform init in a new directory');
-    expect(readdirSync(used)).toEqual(['main.tf']);
+    expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
+    expect(readFileSync(join(used, 'main.tf'), 'utf8')).toBe('terraform {}\n');
+    expect(readFileSync(join(used, '.gitignore'), 'utf8')).toBe('.terraform/\n'); // theirs, kept
+    expect(readdirSync(join(used, '.github', 'workflows')).sort()).toEqual(['blueprint-review.yml', 'ci.yml', 'terraform-plan.yml']);
+    expect(readdirSync(used).sort()).toEqual(['.github', '.gitignore', 'blueprints', 'cdktf.json', 'main.tf']);
+
+    const again = await run('init', used);
+    expect(again.code).toBe(2);
+    expect(again.err).toBe(`lustreform: ${used} already has .github/workflows/blueprint-review.yml, .github/workflows/terraform-plan.yml, blueprints/quickstart.yaml, cdktf.json; lustreform init overwrites nothing: move them aside (or run it in another directory) and rerun\n`);
+    const other = mkdtempSync(join(tmpdir(), 'lustreform-init-'));
+    writeFileSync(join(other, 'cdktf.json'), '{}');
+    expect((await run('init', other)).code).toBe(2);
+    expect(readdirSync(other)).toEqual(['cdktf.json']); // nothing written
   });
 });

@@ -58,6 +58,8 @@ export interface Bucket extends Located {
   /** Deployed versioning: always on for replicated buckets. */
   versioning: boolean;
   adopt: boolean;
+  /** Terraform refuses to destroy or replace it (lifecycle.prevent_destroy); default true. */
+  protect: boolean;
   lifecycle: LifecycleRule[];
   /** Bucket-wide noncurrent-version expiry (versioned buckets); undefined keeps them forever. */
   noncurrentVersionExpirationDays?: number;
@@ -104,6 +106,8 @@ export interface FileSystem extends Located {
   deploymentType: DeploymentType;
   storageType: StorageType;
   storageCapacity?: number;
+  /** Terraform refuses to destroy or replace it, and its recovery copies (lifecycle.prevent_destroy); default true. */
+  protect: boolean;
   lustreVersion: LustreVersion;
   compression: 'NONE' | 'LZ4';
   network: Network;

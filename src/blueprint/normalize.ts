@@ -73,6 +73,7 @@ export function buildModel(file: string, data: Raw.LoadedBlueprint, written: Par
       versioningDeclared: b.versioning,
       versioning: b.versioning || replicatedKeys.has(key),
       adopt: b.adopt,
+      protect: b.protect,
       noncurrentVersionExpirationDays: b.noncurrentVersionExpirationDays || undefined, // null and 0: keep forever
       lifecycle: (b.lifecycle ?? []).map((r, i) => ({
         path: [...path, 'lifecycle', i],
@@ -124,6 +125,7 @@ export function buildModel(file: string, data: Raw.LoadedBlueprint, written: Par
       deploymentType: f.deploymentType,
       storageType: f.storageType,
       storageCapacity: f.storageCapacity,
+      protect: f.protect,
       lustreVersion: f.lustreVersion,
       compression: f.compression,
       network: network(f.network, [...path, 'network']),

@@ -4,7 +4,9 @@
  * - LUSTREFORM_FAILOVER=<site>[:<fs>,...] and LUSTREFORM_FROM_BACKUP: cold standbys made real, as
  *   `lustreform failover` prints;
  * - LUSTREFORM_PLAN=1: the providers assume each account's read-only `planRole` (where given)
- *   instead of `assumeRole`, for `terraform plan` in pull requests.
+ *   instead of `assumeRole`, for `terraform plan` in pull requests;
+ * - LUSTREFORM_UNPROTECT=1: no `prevent_destroy` on buckets and file systems, whatever `protect`
+ *   says, for one deliberate destroy (the runbook's failback, a teardown).
  */
 import type { Blueprint } from '../blueprint/model';
 import { activationFrom, failoverProblems } from './failover';
@@ -20,5 +22,7 @@ export function environmentOptions(model: Blueprint, env: NodeJS.ProcessEnv = pr
   const problems = activation ? failoverProblems(model, activation).map((p) => `LUSTREFORM_FAILOVER: ${p}`) : [];
   const plan = env.LUSTREFORM_PLAN;
   if (plan !== undefined && plan !== '' && plan !== '0' && plan !== '1') problems.push(`LUSTREFORM_PLAN must be 1 (plan with each account's planRole) or 0; got '${plan}'`);
-  return { activation, planRoles: plan === '1', problems };
+  const unprotect = env.LUSTREFORM_UNPROTECT;
+  if (unprotect !== undefined && unprotect !== '' && unprotect !== '0' && unprotect !== '1') problems.push(`LUSTREFORM_UNPROTECT must be 1 (no prevent_destroy, for one deliberate destroy) or 0; got '${unprotect}'`);
+  return { activation, planRoles: plan === '1', unprotect: unprotect === '1', problems };
 }

@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { pathToString } from '../blueprint/findings';
 import type { Blueprint } from '../blueprint/model';
 import { dangerOf as changeDanger } from './destructive';
+import { planBlueprint, stacksOf } from '../plan/plan';
 
 export interface PlanFile {
   stack: string;
@@ -52,6 +53,29 @@ export interface Danger {
   reason: string;
   replacedBecause?: string[];
   allowedBy?: string;
+  /** For a bucket or file system destroyed or replaced: what its `protect` does about it. */
+  protection?: string;
+}
+
+/** `protect` of the blueprint's buckets and file systems, by `<stack>/<address>`, as planned. */
+function protections(model: Blueprint): Map<string, { protect: boolean; what: string }> {
+  const out = new Map<string, { protect: boolean; what: string }>();
+  const plan = planBlueprint(model);
+  for (const s of stacksOf(plan, 'storage')) for (const b of s.buckets) if (!b.adopt) out.set(`${s.name}/aws_s3_bucket.${b.key}`, { protect: b.protect, what: `buckets.${b.key}` });
+  for (const s of stacksOf(plan, 'lustre')) for (const f of s.fileSystems) out.set(`${s.name}/aws_fsx_lustre_file_system.${f.key}`, { protect: f.protect, what: `fileSystems.${f.key}` });
+  return out;
+}
+
+const PROTECTABLE = new Set(['aws_s3_bucket', 'aws_fsx_lustre_file_system']);
+
+/** What `protect` does about a destroy or replacement of a bucket or file system, in words. */
+function protectionOf(stack: string, rc: PlannedResourceChange, known: Map<string, { protect: boolean; what: string }> | undefined): string | undefined {
+  const kind = kindOf(rc.change?.actions ?? []);
+  if (!known || !PROTECTABLE.has(rc.type) || (kind !== 'delete' && kind !== 'replace')) return undefined;
+  const p = known.get(`${stack}/${rc.address}`);
+  if (!p) return 'not in the blueprint any more: `protect` cannot stop this destroy (Terraform destroys what its configuration no longer has)';
+  if (p.protect) return `protected (\`${p.what}.protect\` is true): Terraform refuses this (prevent_destroy), so the apply fails until the blueprint says \`protect: false\``;
+  return `not protected: \`${p.what}.protect\` is false`;
 }
 
 /** GitHub refuses comments over 65,536 characters; keep a margin. */
@@ -100,14 +124,16 @@ export function globMatch(pattern: string, text: string): boolean {
   return re.test(text);
 }
 
-export function dangers(files: PlanFile[], allow: string[]): Danger[] {
+export function dangers(files: PlanFile[], allow: string[], model?: Blueprint): Danger[] {
+  const known = model ? protections(model) : undefined;
   return files.flatMap(({ stack, plan }) =>
     (plan.resource_changes ?? []).flatMap((rc) => {
       if (rc.mode === 'data') return [];
       const reason = dangerOf(rc);
       if (!reason) return [];
       const allowedBy = allow.find((p) => globMatch(p, rc.address) || globMatch(p, `${stack}/${rc.address}`));
-      return [{ stack, address: rc.address, reason, replacedBecause: replacedBecause(rc), allowedBy }];
+      const protection = protectionOf(stack, rc, known);
+      return [{ stack, address: rc.address, reason, replacedBecause: replacedBecause(rc), allowedBy, ...(protection ? { protection } : {}) }];
     }),
   );
 }
@@ -139,7 +165,7 @@ export interface Review {
 
 export function review(files: PlanFile[], allow: string[], model?: Blueprint, notPlanned: NotPlanned[] = []): Review {
   const all = changesOf(files);
-  const found = dangers(files, allow);
+  const found = dangers(files, allow, model);
   const count = (stack: string, kind: string) => all.filter((c) => c.stack === stack && c.kind === kind).length;
   return {
     blocked: found.some((d) => !d.allowedBy),
@@ -180,7 +206,7 @@ export function reviewMarkdown(files: PlanFile[], allow: string[], model?: Bluep
     head.push(`### :warning: Dangerous changes (${found.length}${r.blocked ? ', not allowed' : ', all allowed'})`, '');
     for (const d of found) {
       const because = becauseText(d.replacedBecause);
-      head.push(`- **${d.stack}** \`${d.address}\`: ${d.reason}${because ? ` (${because})` : ''}${d.allowedBy ? ` _(allowed by \`--allow ${d.allowedBy}\`)_` : ''}`);
+      head.push(`- **${d.stack}** \`${d.address}\`: ${d.reason}${because ? ` (${because})` : ''}${d.protection ? `; ${d.protection}` : ''}${d.allowedBy ? ` _(allowed by \`--allow ${d.allowedBy}\`)_` : ''}`);
     }
     if (r.blocked) head.push('', `If intended, rerun the review with: \`${allowArguments(found.filter((d) => !d.allowedBy))}\``);
     head.push('');

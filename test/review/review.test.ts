@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { becauseText, COMMENT_LIMIT, globMatch, replacedBecause } from '../../src/review/plan-review';
-import { example, ROOT } from '../helpers/blueprints';
+import { example, multiSite, ROOT } from '../helpers/blueprints';
+import { writeDraft } from '../helpers/runner-env';
 import { run } from '../helpers/cli';
 
 const plan = (name: string) => join(ROOT, 'test', 'fixtures', 'plans', name);
@@ -64,6 +65,16 @@ describe('lustreform review', () => {
     // Keeping things longer is no danger.
     writeFileSync(file, JSON.stringify({ format_version: '1.2', resource_changes: [{ address: 'aws_s3_bucket_lifecycle_configuration.input', type: 'aws_s3_bucket_lifecycle_configuration', name: 'input', change: { actions: ['update'], before: after, after: { ...after, rule: [rule('blueprint-0', 'logs/', { expiration: [{ days: 180 }] }), after.rule[1], rule('blueprint-1', 'new/', { expiration: [{ days: 1 }] })] } } }] }));
     expect((await run('review', file, '-b', example('multi-site-dr.yaml'))).code).toBe(0);
+  });
+
+  test('protect: review says when a plan hits a protected resource, an unprotected one, or one removed from the blueprint', async () => {
+    const r = await run('review', ...DANGEROUS, '-b', example('multi-site-dr.yaml'));
+    expect(r.out).toContain('(replaced because `storage_capacity` changes); protected (`fileSystems.work.protect` is true): Terraform refuses this (prevent_destroy), so the apply fails until the blueprint says `protect: false`');
+    expect(r.out).toContain('`aws_s3_bucket.scratch`: bucket scratch is deleted: Terraform can only delete it empty; objects, versions and their replicas\' source are gone; not in the blueprint any more: `protect` cannot stop this destroy');
+    const d = multiSite();
+    d.fileSystems.work.protect = false;
+    const unprotected = await run('review', ...DANGEROUS, '-b', writeDraft(d).file, '--format', 'json');
+    expect(JSON.parse(unprotected.out).dangers).toContainEqual(expect.objectContaining({ address: 'aws_fsx_lustre_file_system.work', protection: 'not protected: `fileSystems.work.protect` is false' }));
   });
 
   test('nested replace paths are named in full', () => {
