@@ -30,8 +30,8 @@ export interface Validation {
   model?: Blueprint;
 }
 
-/** Reads and validates a blueprint file: YAML, then schema, then model and rules. */
-export function validateFile(file: string): Validation {
+/** Reads and validates a blueprint file: YAML, then schema, then model and rules; findings name it `shownAs` (default: its path). */
+export function validateFile(file: string, shownAs = file): Validation {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -40,7 +40,7 @@ export function validateFile(file: string): Validation {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
     throw new UserError(`cannot read blueprint ${file}: ${why}. Pass one with -b FILE or set LUSTREFORM_BLUEPRINT.`);
   }
-  return validateText(file, text);
+  return validateText(shownAs, text);
 }
 
 /** Validates blueprint text; never throws on any input. */

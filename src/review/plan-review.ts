@@ -143,12 +143,14 @@ export function runnerActions(model: Blueprint | undefined, changes: PlannedChan
   if (!model) return [];
   const touched = (type: string, kinds: string[]) => changes.some((c) => c.type === type && kinds.includes(c.kind));
   const out: string[] = [];
-  if (touched('aws_fsx_lustre_file_system', ['delete', 'replace'])) out.push(`before apply: \`lustreform export -b <blueprint> --wait\` so nothing written on a file system that is going away is lost`);
+  // The steps name the blueprint the review was given, so they run as written.
+  const b = /^[\w./@:+-]+$/.test(model.file) ? model.file : `'${model.file.replace(/'/g, `'\\''`)}'`;
+  if (touched('aws_fsx_lustre_file_system', ['delete', 'replace'])) out.push(`before apply: \`lustreform export -b ${b} --wait\` so nothing written on a file system that is going away is lost`);
   const repos = [...model.fileSystems.values()].flatMap((f) => f.repositories);
-  if (touched('aws_fsx_data_repository_association', ['create', 'replace']) && repos.some((r) => r.preload !== 'none')) out.push('after apply: `lustreform import -b <blueprint> --wait` (metadata of repositories with preload)');
-  if (touched('aws_fsx_data_repository_association', ['create', 'replace']) && repos.some((r) => r.preload === 'content')) out.push('then on a Lustre client: `lustreform hydrate -b <blueprint> --mount <dir>` (contents of preload: content repositories)');
-  if (touched('aws_s3_bucket_replication_configuration', ['create', 'replace']) && model.replication.some((e) => e.existingObjects === 'batch')) out.push('after apply: `lustreform replicate-existing -b <blueprint> --wait` (objects that existed before the rules)');
-  if (out.length) out.push('finally: `lustreform verify -b <blueprint>`');
+  if (touched('aws_fsx_data_repository_association', ['create', 'replace']) && repos.some((r) => r.preload !== 'none')) out.push(`after apply: \`lustreform import -b ${b} --wait\` (metadata of repositories with preload)`);
+  if (touched('aws_fsx_data_repository_association', ['create', 'replace']) && repos.some((r) => r.preload === 'content')) out.push(`then on a Lustre client: \`lustreform hydrate -b ${b} --mount <dir>\` (contents of preload: content repositories)`);
+  if (touched('aws_s3_bucket_replication_configuration', ['create', 'replace']) && model.replication.some((e) => e.existingObjects === 'batch')) out.push(`after apply: \`lustreform replicate-existing -b ${b} --wait\` (objects that existed before the rules)`);
+  if (out.length) out.push(`finally: \`lustreform verify -b ${b}\``);
   return out;
 }
 

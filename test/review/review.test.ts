@@ -15,7 +15,7 @@ describe('lustreform review', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('| climate-primary-lustre | 1 | 2 | 0 | 0 |');
     expect(r.out).toContain('No dangerous changes.');
-    expect(r.out).toContain('after apply: `lustreform import -b <blueprint> --wait`');
+    expect(r.out).toContain(`after apply: \`lustreform import -b ${example('multi-site-dr.yaml')} --wait\``);
     expect(r.out).toContain('<details><summary>All changes (3)</summary>');
   });
 
@@ -32,7 +32,7 @@ describe('lustreform review', () => {
     expect(danger).toContain('backup plan nightly keeps recovery points shorter (35/90 -> 14/90 days)');
     expect(danger).toContain('replication out of input stops');
     expect(danger).not.toContain('aws_s3_bucket.input`');
-    expect(r.out).toContain('before apply: `lustreform export -b <blueprint> --wait`');
+    expect(r.out).toContain(`before apply: \`lustreform export -b ${example('multi-site-dr.yaml')} --wait\``);
     expect(r.out).toContain('| climate-primary-lustre | 0 | 0 | 0 | 2 |');
     expect(r.out).toContain("If intended, rerun the review with: `--allow 'climate-primary-storage/aws_s3_bucket_versioning.output' --allow 'climate-primary-storage/aws_s3_bucket.scratch'");
     expect(r.out).toContain("--allow 'climate-primary-lustre/aws_fsx_lustre_file_system.work'");

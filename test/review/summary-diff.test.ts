@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { example, multiSite, quickstart } from '../helpers/blueprints';
+import { example, multiSite, quickstart, ROOT } from '../helpers/blueprints';
 import { run } from '../helpers/cli';
 import { writeDraft } from '../helpers/runner-env';
 
@@ -29,6 +29,12 @@ describe('lustreform summary', () => {
     expect(r.out).toContain("Alarms notify each site's alarm topic, to which oncall@example.org is subscribed.");
     expect(r.out).toContain('| primary | climate-primary-alarms, climate-primary-alarms-eu-west-1 | free-capacity | file system work: less than 10% of 2400 GiB free<br>file system archive: less than 10% of 4800 GiB free | climate-primary |');
     expect(r.out).toContain('| primary | climate-primary-alarms, climate-primary-alarms-eu-west-1 | backup-failed (events) | AWS Backup jobs into climate-primary that fail<br>AWS Backup copy jobs out of climate-primary that fail | climate-primary |');
+  });
+
+  test('a section with nothing in it says _none_ once', async () => {
+    const r = await run('summary', '-b', example('quickstart.yaml'));
+    const protection = r.out.slice(r.out.indexOf('### Protection'), r.out.indexOf('### Archive restore'));
+    expect(protection.match(/_none_/g)).toHaveLength(1);
   });
 
   test('json', async () => {
@@ -160,6 +166,28 @@ describe('lustreform diff', () => {
       ['s/aws_sqs_queue.q', { stack: 's', type: 'aws_sqs_queue', name: 'q', config: { name: '${aws_security_group.g.name}' } }],
     ]);
     expect(diffResources(res('vpc-1'), res('vpc-2')).map((c) => c.address)).toEqual(['aws_security_group.g']);
+  });
+
+  test('a warning is printed once per command; --git findings name <ref>:<path>, never a temporary file', async () => {
+    const { file, dir } = writeDraft(quickstart());
+    writeFileSync(file, readFileSync(join(ROOT, 'test', 'fixtures', 'warning-only.yaml'), 'utf8'));
+    const plain = await run('diff', file, file);
+    expect(plain.err.match(/warning SAF002/g)).toHaveLength(1);
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.org', '-c', 'user.name=t', ...args], { cwd: dir, stdio: 'pipe' });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const r = await run('diff', 'HEAD', 'HEAD', '--git', '-b', 'blueprint.yaml');
+      expect(r.code).toBe(0);
+      expect(r.err.trim().split('\n')).toEqual([expect.stringMatching(/^HEAD:blueprint\.yaml:\d+:\d+ warning SAF002 /)]);
+      const stacks = await run('stacks', '-b', 'blueprint.yaml', '--changed-since', 'HEAD');
+      expect(stacks.err.match(/warning SAF002/g)).toHaveLength(1);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   test('--git compares the -b blueprint at two refs', async () => {
