@@ -45,7 +45,7 @@ describe('the published package', () => {
     const cli = cdkCli();
     expect(init.stdout).toContain(`  npm install --save-dev ${cli.cliPackage}@${cli.version}\n`);
     expect(init.stdout).toContain(`  npx ${cli.command} synth`);
-    expect(readFileSync(join(project, '.github/workflows/terraform-plan.yml'), 'utf8')).toContain(`run: npx ${cli.command} synth\n`);
+    expect(readFileSync(join(project, '.github/workflows/terraform-plan.yml'), 'utf8')).toContain(`run: LUSTREFORM_BLUEPRINT="$BLUEPRINT" npx ${cli.command} synth`);
     for (const f of ['cdktf.json', 'blueprints/quickstart.yaml', '.github/workflows/terraform-plan.yml', '.github/workflows/blueprint-review.yml', '.gitignore']) expect(existsSync(join(project, f))).toBe(true);
     expect(readFileSync(join(project, 'blueprints/quickstart.yaml'), 'utf8')).toContain('$schema=../node_modules/lustreform/schemas/blueprint.schema.json');
     expect(lustreform('validate', '-b', 'blueprints/quickstart.yaml')).toMatchObject({ status: 0, stdout: '' });
