@@ -45,7 +45,7 @@ describe('the published package', () => {
     const cli = cdkCli();
     expect(init.stdout).toContain(`  npm install --save-dev ${cli.cliPackage}@${cli.version}\n`);
     expect(init.stdout).toContain(`  npx ${cli.command} synth`);
-    expect(readFileSync(join(project, '.github/workflows/terraform-plan.yml'), 'utf8')).toContain(`run: npx ${cli.command} synth\n`);
+    expect(readFileSync(join(project, '.github/workflows/terraform-plan.yml'), 'utf8')).toContain(`run: LUSTREFORM_BLUEPRINT="$BLUEPRINT" npx ${cli.command} synth`);
     for (const f of ['cdktf.json', 'blueprints/quickstart.yaml', '.github/workflows/terraform-plan.yml', '.github/workflows/blueprint-review.yml', '.gitignore', '.checkov.yaml']) expect(existsSync(join(project, f))).toBe(true);
     // The package's checkov configuration, skips and reasons as shipped.
     expect(readFileSync(join(project, '.checkov.yaml'), 'utf8')).toBe(readFileSync(join(ROOT, '.checkov.yaml'), 'utf8'));
@@ -62,12 +62,25 @@ describe('the published package', () => {
     expect(readdirSync(join(project, 'restore.out', 'stacks'))).toContain('quickstart-main-protection');
   });
 
-  test('init refuses a directory in use, writes nothing, exit 2', async () => {
+  test('init writes into a repository already in use, keeping what is there; it refuses only files it would overwrite, writing nothing', async () => {
     const used = mkdtempSync(join(tmpdir(), 'lustreform-init-'));
-    writeFileSync(join(used, 'main.tf'), '');
+    writeFileSync(join(used, 'main.tf'), 'terraform {}\n');
+    mkdirSync(join(used, '.github', 'workflows'), { recursive: true });
+    writeFileSync(join(used, '.github', 'workflows', 'ci.yml'), 'name: ci\n');
+    writeFileSync(join(used, '.gitignore'), '.terraform/\n');
     const r = await run('init', used);
-    expect(r.code).toBe(2);
-    expect(r.err).toContain('is not empty (main.tf); run lustreform init in a new directory');
-    expect(readdirSync(used)).toEqual(['main.tf']);
+    expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
+    expect(readFileSync(join(used, 'main.tf'), 'utf8')).toBe('terraform {}\n');
+    expect(readFileSync(join(used, '.gitignore'), 'utf8')).toBe('.terraform/\n'); // theirs, kept
+    expect(readdirSync(join(used, '.github', 'workflows')).sort()).toEqual(['blueprint-review.yml', 'ci.yml', 'terraform-plan.yml']);
+    expect(readdirSync(used).sort()).toEqual(['.checkov.yaml', '.github', '.gitignore', 'blueprints', 'cdktf.json', 'main.tf']);
+
+    const again = await run('init', used);
+    expect(again.code).toBe(2);
+    expect(again.err).toBe(`lustreform: ${used} already has .checkov.yaml, .github/workflows/blueprint-review.yml, .github/workflows/terraform-plan.yml, blueprints/quickstart.yaml, cdktf.json; lustreform init overwrites nothing: move them aside (or run it in another directory) and rerun\n`);
+    const other = mkdtempSync(join(tmpdir(), 'lustreform-init-'));
+    writeFileSync(join(other, 'cdktf.json'), '{}');
+    expect((await run('init', other)).code).toBe(2);
+    expect(readdirSync(other)).toEqual(['cdktf.json']); // nothing written
   });
 });

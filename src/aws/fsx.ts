@@ -7,13 +7,32 @@ export const THROUGHPUTS: Record<string, readonly number[]> = {
   'PERSISTENT_2/SSD': [125, 250, 500, 1000],
 };
 
-/** The capacity steps (GiB) of a deployment and storage type, as words and a test; undefined for combinations without fixed steps. */
-export function capacitySteps(d: string, s: string, throughput?: number): { words: string; ok: (gib: number) => boolean } | undefined {
-  if (d === 'SCRATCH_1') return { words: '1200, 2400 or a multiple of 3600', ok: (c) => c === 1200 || c === 2400 || c % 3600 === 0 };
-  if (s === 'SSD') return { words: '1200, 2400 or a multiple of 2400', ok: (c) => c === 1200 || c % 2400 === 0 };
+/** The capacity steps of a type: in words, a test, and the valid capacities nearest a wrong one. */
+export interface CapacitySteps {
+  words: string;
+  ok: (gib: number) => boolean;
+  /** The largest valid capacity below `gib` (none below the smallest) and the smallest above it. */
+  nearest: (gib: number) => { below?: number; above: number };
+}
+
+/** Steps of `fixed` capacities, then multiples of `step`. */
+function steps(words: string, fixed: number[], step: number): CapacitySteps {
+  const valid = (c: number) => fixed.includes(c) || (c > 0 && c % step === 0);
+  const nearest = (gib: number) => {
+    const candidates = [...fixed, Math.floor(gib / step) * step, Math.ceil(gib / step) * step, (Math.floor(gib / step) + 1) * step].filter((c) => c > 0 && valid(c));
+    const below = candidates.filter((c) => c < gib);
+    return { below: below.length ? Math.max(...below) : undefined, above: Math.min(...candidates.filter((c) => c > gib)) };
+  };
+  return { words, ok: valid, nearest };
+}
+
+/** The capacity steps (GiB) of a deployment and storage type; undefined for combinations without fixed steps. */
+export function capacitySteps(d: string, s: string, throughput?: number): CapacitySteps | undefined {
+  if (d === 'SCRATCH_1') return steps('1200, 2400 or a multiple of 3600', [1200, 2400], 3600);
+  if (s === 'SSD') return steps('1200, 2400 or a multiple of 2400', [1200], 2400);
   if (d === 'PERSISTENT_1' && s === 'HDD') {
-    if (throughput === 12) return { words: 'a multiple of 6000 (HDD at 12 MB/s/TiB)', ok: (c) => c % 6000 === 0 };
-    if (throughput === 40) return { words: 'a multiple of 1800 (HDD at 40 MB/s/TiB)', ok: (c) => c % 1800 === 0 };
+    if (throughput === 12) return steps('a multiple of 6000 (HDD at 12 MB/s/TiB)', [], 6000);
+    if (throughput === 40) return steps('a multiple of 1800 (HDD at 40 MB/s/TiB)', [], 1800);
   }
   return undefined;
 }

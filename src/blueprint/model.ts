@@ -64,6 +64,8 @@ export interface Bucket extends Located {
   adopt: boolean;
   /** S3 server access logs into the site's access-log bucket. */
   accessLogging: boolean;
+  /** Terraform refuses to destroy or replace it (lifecycle.prevent_destroy); default true. */
+  protect: boolean;
   lifecycle: LifecycleRule[];
   /** Bucket-wide noncurrent-version expiry (versioned buckets); undefined keeps them forever. */
   noncurrentVersionExpirationDays?: number;
@@ -110,6 +112,8 @@ export interface FileSystem extends Located {
   deploymentType: DeploymentType;
   storageType: StorageType;
   storageCapacity?: number;
+  /** Terraform refuses to destroy or replace it, and its recovery copies (lifecycle.prevent_destroy); default true. */
+  protect: boolean;
   lustreVersion: LustreVersion;
   compression: 'NONE' | 'LZ4';
   network: Network;

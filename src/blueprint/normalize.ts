@@ -26,11 +26,18 @@ import type * as Raw from './raw';
  * references; a reference that names nothing is recorded in `unresolved` and the object holding it
  * is left out, so rules only ever see whole objects.
  */
-export function buildModel(file: string, data: Raw.LoadedBlueprint): Blueprint {
+export function buildModel(file: string, data: Raw.LoadedBlueprint, written: Partial<Raw.LoadedBlueprint> = data): Blueprint {
   const unresolved: UnresolvedReference[] = [];
   // An object left out for a broken reference of its own is still declared: references to it are
-  // not reported again, so one mistake gives one finding (its root cause).
-  const declared: Record<UnresolvedReference['kind'], object | undefined> = { account: data.accounts, site: data.sites, bucket: data.buckets, 'file system': data.fileSystems };
+  // not reported again, so one mistake gives one finding (its root cause). `written` is the
+  // blueprint as written, when objects with schema errors were taken out of `data`: declared too.
+  // A section written as something other than a map (a list, a string) declares whatever it may have meant.
+  const declaredIn = (section: keyof Raw.LoadedBlueprint): object | undefined => {
+    const value = written[section];
+    if (value === undefined || value === null) return undefined;
+    return typeof value === 'object' && !Array.isArray(value) ? value : new Proxy({}, { has: () => true, getOwnPropertyDescriptor: () => ({ configurable: true, enumerable: true, value: true }) });
+  };
+  const declared: Record<UnresolvedReference['kind'], object | undefined> = { account: declaredIn('accounts'), site: declaredIn('sites'), bucket: declaredIn('buckets'), 'file system': declaredIn('fileSystems') };
   const lookup = <T>(map: Map<string, T>, kind: UnresolvedReference['kind'], name: string, path: ModelPath): T | undefined => {
     const found = map.get(name);
     if (!found && !Object.prototype.hasOwnProperty.call(declared[kind] ?? {}, name)) unresolved.push({ kind, name, path, known: [...map.keys()] });
@@ -67,6 +74,7 @@ export function buildModel(file: string, data: Raw.LoadedBlueprint): Blueprint {
       versioning: b.versioning || replicatedKeys.has(key),
       adopt: b.adopt,
       accessLogging: b.accessLogging,
+      protect: b.protect,
       noncurrentVersionExpirationDays: b.noncurrentVersionExpirationDays || undefined, // null and 0: keep forever
       lifecycle: (b.lifecycle ?? []).map((r, i) => ({
         path: [...path, 'lifecycle', i],
@@ -118,6 +126,7 @@ export function buildModel(file: string, data: Raw.LoadedBlueprint): Blueprint {
       deploymentType: f.deploymentType,
       storageType: f.storageType,
       storageCapacity: f.storageCapacity,
+      protect: f.protect,
       lustreVersion: f.lustreVersion,
       compression: f.compression,
       network: network(f.network, [...path, 'network']),

@@ -206,6 +206,10 @@ export interface Bucket {
    */
   adopt: boolean;
   /**
+   * Default true: Terraform refuses to destroy or replace the bucket (lifecycle.prevent_destroy), so a plan that would fails until this says false. Removing the bucket from the blueprint still destroys it. Ignored with adopt (nothing is created).
+   */
+  protect: boolean;
+  /**
    * Versioned buckets: days after which noncurrent (overwritten or deleted) versions are removed, bucket-wide. Default 90; null or 0 keeps them forever. Not emitted when a lifecycle rule of the bucket sets its own noncurrentVersionExpirationDays (S3 would apply the shorter of overlapping rules); BKT007 warns what that leaves uncovered.
    */
   noncurrentVersionExpirationDays: number | null;
@@ -297,6 +301,10 @@ export interface FileSystem {
    * Storage capacity in GiB; valid steps depend on deployment and storage type. Not for INTELLIGENT_TIERING.
    */
   storageCapacity?: number;
+  /**
+   * Default true: Terraform refuses to destroy or replace the file system (lifecycle.prevent_destroy), so a plan that would fails until this says false; its recovery copies follow it. Removing the file system from the blueprint still destroys it.
+   */
+  protect: boolean;
   /**
    * Lustre version; always set explicitly in the output (the API default is 2.10).
    */

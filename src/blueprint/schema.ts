@@ -2,7 +2,7 @@ import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020'
 import addFormats from 'ajv-formats';
 import schema from '../../schemas/blueprint.schema.json';
 import { explainPattern } from './patterns';
-import { didYouMean, type Issue, type ModelPath } from './findings';
+import { didYouMean, suggest, type Issue, type ModelPath } from './findings';
 
 export { schema };
 
@@ -34,17 +34,29 @@ function validator(): ValidateFunction {
  * Checks `data` against schemas/blueprint.schema.json. Returns the data with the schema's defaults
  * filled in (a copy; the input is untouched) and one issue per problem, in the user's words.
  */
-export function checkSchema(data: unknown): { data: unknown; issues: Issue[] } {
+export function checkSchema(data: unknown): { data: unknown; issues: Issue[]; repairs: Repair[] } {
   const copy = data === undefined ? undefined : structuredClone(data);
   const validate = validator();
-  if (validate(copy)) return { data: copy, issues: [] };
-  return { data: copy, issues: toIssues(validate.errors ?? []) };
+  if (validate(copy)) return { data: copy, issues: [], repairs: [] };
+  const collapsed = toIssues(validate.errors ?? []);
+  return { data: copy, issues: collapsed.map((c) => c.issue), repairs: collapsed.map((c) => c.repair) };
 }
 
+/**
+ * How to take one schema problem out of the data so the rest can still be checked (see
+ * src/blueprint/salvage.ts): `remove` the offending key or value (`taint`: rules that read it stay
+ * quiet; `also`: a property a misspelt key probably meant, quiet too), `fill` a missing required
+ * key with a placeholder rules never see, or `drop` the object holding the problem.
+ */
+export type Repair =
+  | { kind: 'remove'; path: ModelPath; taint: boolean; also?: ModelPath }
+  | { kind: 'fill'; path: ModelPath; value: unknown }
+  | { kind: 'drop'; path: ModelPath };
+
 /** ajv's error objects, collapsed (one per problem, anyOf reduced to the branch the value meant) and worded for users. */
-function toIssues(errors: ErrorObject[]): Issue[] {
+function toIssues(errors: ErrorObject[]): { issue: Issue; repair: Repair }[] {
   const anyOfs = errors.filter((e) => e.keyword === 'anyOf');
-  const issues: Issue[] = [];
+  const issues: { issue: Issue; repair: Repair }[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
     const branchOf = anyOfs.find((a) => within(a, e));
@@ -55,10 +67,45 @@ function toIssues(errors: ErrorObject[]): Issue[] {
     const key = `${issue.id}|${issue.path.join('/')}|${issue.message}`;
     if (!seen.has(key)) {
       seen.add(key);
-      issues.push(issue);
+      issues.push({ issue, repair: repairOf(e, issue) });
     }
   }
   return issues;
+}
+
+/** The repair of one problem; see `Repair`. */
+function repairOf(e: ErrorObject, issue: Issue): Repair {
+  const parent = (e.parentSchema ?? {}) as Record<string, unknown>;
+  if (e.keyword === 'additionalProperties') {
+    const key = String(issue.path.at(-1));
+    const meant = suggest(key, Object.keys((parent.properties as object) ?? {}));
+    const holder = e.data as Record<string, unknown>;
+    return { kind: 'remove', path: issue.path, taint: false, also: meant !== undefined && !(meant in holder) ? [...issue.path.slice(0, -1), meant] : undefined };
+  }
+  if (issue.atKey) return { kind: 'remove', path: issue.path, taint: false }; // an invalid key name
+  if (e.keyword === 'required') {
+    const missing = String((e.params as { missingProperty: string }).missingProperty);
+    const value = placeholder(resolve((parent.properties as Record<string, unknown> | undefined)?.[missing]), issue.path.length === 0 ? missing : undefined);
+    return value === undefined ? { kind: 'drop', path: issue.path } : { kind: 'fill', path: [...issue.path, missing], value };
+  }
+  return { kind: 'remove', path: issue.path, taint: true };
+}
+
+/** A subschema, through its `$ref` into `$defs`. */
+function resolve(sub: unknown): Record<string, unknown> | undefined {
+  const s = sub as Record<string, unknown> | undefined;
+  const ref = typeof s?.$ref === 'string' ? /^#\/\$defs\/(.+)$/.exec(s.$ref)?.[1] : undefined;
+  return ref ? resolve((schema.$defs as Record<string, unknown>)[ref]) : s;
+}
+
+/** A value that passes a required property's subschema, for an object checked on without it; undefined when none is known. */
+function placeholder(sub: Record<string, unknown> | undefined, rootKey: string | undefined): unknown {
+  if (!sub) return undefined;
+  if (Array.isArray(sub.enum)) return sub.enum[0];
+  if ('const' in sub) return sub.const;
+  if (sub.default !== undefined) return sub.default;
+  if (rootKey === 'name') return 'blueprint'; // the blueprint's name: everything else still checks
+  return undefined;
 }
 
 /** True when `e` comes from a branch of `anyOf` for the same value. */

@@ -14,12 +14,12 @@ export function registerDiff(program: Command, io: Io, done: (code: number) => v
     .addOption(formatOption(['md', 'json']))
     .action(async (base: string, head: string, flags: { git?: boolean; blueprint?: string; format: string }) => {
       const { diffMarkdown, diffResources, synthesizedResources } = await import('../review/diff');
-      const { blueprintAtRef } = await import('../review/git');
+      const { blueprintAtRef, refName } = await import('../review/git');
       // With --git, a blueprint that a ref lacks (new in the pull request) is empty: no resources.
       const modelOf = (ref: string): { model?: Blueprint; ok: boolean } => {
         const file = flags.git ? blueprintAtRef(ref, blueprintPath(flags.blueprint)) : ref;
         if (file === undefined) return { ok: true };
-        const model = loadModel(file, io);
+        const model = loadModel(file, io, flags.git ? refName(ref, blueprintPath(flags.blueprint)) : undefined);
         return { model, ok: model !== undefined };
       };
       const before = modelOf(base);

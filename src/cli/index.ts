@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../blueprint/errors';
 import { cdkCli } from '../stacks/cdk-cli';
@@ -30,6 +32,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   };
   const program = new Command('lustreform')
     .description(`S3 + FSx for Lustre from one validated blueprint: Terraform stacks through ${cdkCli().command}, and the post-apply runner`)
+    .version(packageVersion(), '-V, --version', 'print the lustreform version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: (s) => io.err(s) })
     .showHelpAfterError('(run lustreform --help for the commands)');
@@ -68,6 +71,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (process.env.LUSTREFORM_DEBUG) io.err(String((err as Error).stack));
     return 1;
   }
+}
+
+/** The version of the installed package (its package.json, two levels above dist/cli or src/cli). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** A failed AWS call (an operation failure, exit 1), told in one line; undefined for anything else. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../blueprint/errors';
@@ -8,24 +8,24 @@ import type { Io } from './io';
 /** The package's own directory (dist/cli -> the package root). */
 const PACKAGE = join(__dirname, '..', '..');
 
-/** What a fresh npm project may already hold; anything else means the directory is in use. */
-const FRESH = new Set(['package.json', 'package-lock.json', 'node_modules', '.git', '.npmrc']);
-
 /**
- * `lustreform init [dir]`: a starter project in an empty directory (or a fresh `npm init` one):
+ * `lustreform init [dir]`: a starter project, in a new directory or an existing repository:
  * cdktf.json running lustreform's app, the quickstart blueprint, the two GitHub workflows, the
- * checkov configuration (.checkov.yaml, reasons in docs/security.md) and a .gitignore. Written into a temporary directory first, then moved in, so a failure leaves nothing.
+ * checkov configuration (.checkov.yaml, reasons in docs/security.md) and a .gitignore (only where
+ * there is none). It refuses only when a file it would write exists, and then writes nothing;
+ * anything else in the directory (main.tf, a README, other workflows) stays. Written into a
+ * temporary directory first, then moved in file by file, so a failure leaves nothing.
  */
 export function registerInit(program: Command, io: Io, done: (code: number) => void): void {
   program
     .command('init')
-    .description('write a starter cdktf.json, blueprint and GitHub workflows into an empty directory')
+    .description('write a starter cdktf.json, blueprint and GitHub workflows into a directory (refuses to overwrite any file)')
     .argument('[dir]', 'the directory (created if missing)', '.')
     .action((dir: string) => {
       const target = resolve(dir);
-      const present = existsSync(target) ? readdirSync(target).filter((f) => !FRESH.has(f)) : [];
-      if (present.length) throw new UserError(`${dir} is not empty (${present.slice(0, 5).join(', ')}${present.length > 5 ? ', ...' : ''}); run lustreform init in a new directory`);
       const files = starterFiles(target);
+      const taken = Object.keys(files).filter((path) => existsSync(join(target, path))).sort();
+      if (taken.length) throw new UserError(`${dir} already has ${taken.join(', ')}; lustreform init overwrites nothing: move ${taken.length > 1 ? 'them' : 'it'} aside (or run it in another directory) and rerun`);
       mkdirSync(target, { recursive: true });
       const tmp = mkdtempSync(join(target, '.lustreform-init-'));
       try {
@@ -33,7 +33,10 @@ export function registerInit(program: Command, io: Io, done: (code: number) => v
           mkdirSync(dirname(join(tmp, path)), { recursive: true });
           writeFileSync(join(tmp, path), text);
         }
-        for (const top of readdirSync(tmp)) renameSync(join(tmp, top), join(target, top));
+        for (const path of Object.keys(files)) {
+          mkdirSync(dirname(join(target, path)), { recursive: true });
+          renameSync(join(tmp, path), join(target, path));
+        }
       } finally {
         rmSync(tmp, { recursive: true, force: true });
       }

@@ -26,13 +26,13 @@ export function registerStacks(program: Command, io: Io, done: (code: number) =>
         else io.out([...bootstrapLines(plan), ...plans.map((p, i) => `${String(i + 1).padStart(2)}. ${p.name}${after(p)}`)].join('\n'));
         return done(0);
       }
-      const { blueprintAtRef } = await import('../review/git');
+      const { blueprintAtRef, refName } = await import('../review/git');
       const { synthesizedStacks } = await import('../review/diff');
       const { changedStacks } = await import('../review/changed-stacks');
       const file = blueprintAtRef(opts.changedSince, blueprintPath(opts.blueprint));
       let base: Blueprint | undefined;
       if (file !== undefined) {
-        base = loadModel(file, io);
+        base = loadModel(file, io, refName(opts.changedSince, blueprintPath(opts.blueprint)));
         if (!base) {
           io.err(`lustreform: ${blueprintPath(opts.blueprint)} at ${opts.changedSince} is not valid (findings above), so nothing can be compared with it; every stack is listed`);
         }

@@ -9,6 +9,7 @@ import { checkSchema } from '../blueprint/schema';
 import { parseSource, type Source } from '../blueprint/source';
 import { RUN_TRIGGER_SOURCES_MAX, tooManyTriggerSources } from '../plan/cloud';
 import { planBlueprint } from '../plan/plan';
+import { entityOf, salvage, salvagedModel, Tainted, type Salvaged } from '../blueprint/salvage';
 
 /** Findings reported by the pipeline's stages rather than by semantic rules; listed by `lustreform rules`. */
 export const STAGE_CHECKS: readonly { id: string; severity: Severity; summary: string }[] = [
@@ -32,8 +33,8 @@ export interface Validation {
   model?: Blueprint;
 }
 
-/** Reads and validates a blueprint file: YAML, then schema, then model and rules. */
-export function validateFile(file: string): Validation {
+/** Reads and validates a blueprint file: YAML, then schema, then model and rules; findings name it `shownAs` (default: its path). */
+export function validateFile(file: string, shownAs = file): Validation {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -42,7 +43,7 @@ export function validateFile(file: string): Validation {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
     throw new UserError(`cannot read blueprint ${file}: ${why}. Pass one with -b FILE or set LUSTREFORM_BLUEPRINT.`);
   }
-  return validateText(file, text);
+  return validateText(shownAs, text);
 }
 
 /** Validates blueprint text; never throws on any input. */
@@ -55,7 +56,14 @@ export function validateText(file: string, text: string): Validation {
       return { findings: sorted([...source.findings, locate(source, { id: 'SCH003', severity: 'error', path: [], message: 'the blueprint is empty; start from blueprints/quickstart.yaml' })]) };
     }
     const schema = checkSchema(source.data);
-    if (schema.issues.length) return { findings: sorted([...source.findings, ...place(schema.issues)]) };
+    if (schema.issues.length) {
+      // Rules still run on every part the schema errors do not touch (src/blueprint/salvage.ts).
+      const salvaged = salvage(source.data, schema.repairs);
+      if (!salvaged) return { findings: sorted([...source.findings, ...place(schema.issues)]) };
+      const model = salvagedModel(file, salvaged, source.data);
+      const found = [...source.findings, ...place(schema.issues), ...place(runSalvagedRules(file, salvaged, source.data, model))];
+      return { findings: sorted(acknowledge(model, found, (i) => locate(source, i))) };
+    }
     const model = buildModel(file, schema.data as LoadedBlueprint); // schema-valid, defaults filled
     const ruled = place(runRules(model));
     const planned = hasErrors(ruled) ? [] : place(planChecks(model));
@@ -92,13 +100,46 @@ function planChecks(model: Blueprint): Issue[] {
 }
 
 /**
+ * Every semantic rule on salvaged data: a rule that reads a value with a schema error runs again
+ * without the object holding it (so it stays quiet about that object); paths are the file's.
+ */
+function runSalvagedRules(file: string, base: Salvaged, written: unknown, baseModel: Blueprint): Issue[] {
+  // Rules that read the same tainted objects run on the same model without them: built once.
+  const models = new Map<string, { state: Salvaged; model: Blueprint }>([['', { state: base, model: baseModel }]]);
+  return RULES.flatMap((rule) => {
+    let state = base;
+    let model = baseModel;
+    let dropped = '';
+    for (let attempt = 0; attempt < 50; attempt++) {
+      try {
+        return rule.check(model).map((h) => ({ id: rule.id, severity: rule.severity, path: state.original(h.path), message: h.message, atKey: h.atKey }));
+      } catch (err) {
+        if (!(err instanceof Tainted)) return [internal(`rule ${rule.id} failed: ${(err as Error).message}`)];
+        const entity = entityOf(err.at);
+        if (!entity) return []; // needs a blueprint-wide value the user got wrong
+        dropped += `|${JSON.stringify(entity)}`;
+        let known = models.get(dropped);
+        if (!known) {
+          const without = state.without(entity, false);
+          known = { state: without, model: salvagedModel(file, without, written) };
+          models.set(dropped, known);
+        }
+        ({ state, model } = known);
+      }
+    }
+    return [];
+  });
+}
+
+/**
  * Marks the warnings the blueprint acknowledges (same id, same printed path) with their reason,
  * and reports acknowledgements that name an error (ACK002) or match nothing (ACK001).
  */
 function acknowledge(model: Blueprint, findings: Finding[], place: (i: Issue) => Finding): Finding[] {
   const extra: Finding[] = [];
   const marked = findings.map((f) => ({ ...f }));
-  for (const a of model.acknowledge) {
+  for (const a of readable(() => model.acknowledge) ?? []) {
+    if (readable(() => [a.id, a.findingPath, a.reason]) === undefined) continue; // a schema error of its own
     const hits = marked.filter((f) => f.id === a.id && f.path === a.findingPath);
     const at = [...a.path, 'path'];
     if (hits.some((f) => f.severity === 'error')) extra.push(place({ id: 'ACK002', severity: 'error', path: at, message: `${a.id} at ${a.findingPath} is an error; errors cannot be acknowledged, fix the blueprint instead` }));
@@ -109,6 +150,16 @@ function acknowledge(model: Blueprint, findings: Finding[], place: (i: Issue) =>
     } else for (const f of hits) f.acknowledged = a.reason;
   }
   return [...marked, ...extra];
+}
+
+/** A value of a salvaged model, or undefined when reading it meets a schema error. */
+function readable<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof Tainted) return undefined;
+    throw err;
+  }
 }
 
 const internal = (message: string): Issue => ({ id: 'INT001', severity: 'error', path: [], message: `${message}; this is a lustreform bug, please report it` });

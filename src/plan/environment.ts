@@ -5,7 +5,9 @@
  *   `lustreform failover` prints;
  * - LUSTREFORM_DRILL=1 with LUSTREFORM_FAILOVER: a drill; the rebuilt file systems import only;
  * - LUSTREFORM_PLAN=1: the providers assume each account's read-only `planRole` (where given)
- *   instead of `assumeRole`, for `terraform plan` in pull requests.
+ *   instead of `assumeRole`, for `terraform plan` in pull requests;
+ * - LUSTREFORM_UNPROTECT=1: no `prevent_destroy` on buckets and file systems, whatever `protect`
+ *   says, for one deliberate destroy (the runbook's failback, a teardown).
  */
 import type { Blueprint } from '../blueprint/model';
 import { activationFrom, failoverProblems } from './failover';
@@ -24,5 +26,7 @@ export function environmentOptions(model: Blueprint, env: NodeJS.ProcessEnv = pr
   else if (drill === '1' && !activation) problems.push('LUSTREFORM_DRILL=1 needs LUSTREFORM_FAILOVER=<site>: a drill rebuilds the cold standbys of a site, as `lustreform failover --drill` prints');
   const plan = env.LUSTREFORM_PLAN;
   if (plan !== undefined && plan !== '' && plan !== '0' && plan !== '1') problems.push(`LUSTREFORM_PLAN must be 1 (plan with each account's planRole) or 0; got '${plan}'`);
-  return { activation, planRoles: plan === '1', problems };
+  const unprotect = env.LUSTREFORM_UNPROTECT;
+  if (unprotect !== undefined && unprotect !== '' && unprotect !== '0' && unprotect !== '1') problems.push(`LUSTREFORM_UNPROTECT must be 1 (no prevent_destroy, for one deliberate destroy) or 0; got '${unprotect}'`);
+  return { activation, planRoles: plan === '1', unprotect: unprotect === '1', problems };
 }

@@ -47,6 +47,7 @@ export function fileSystemPlan(m: Blueprint, fs: FileSystem, id: string, backupI
     deploymentType: fs.deploymentType,
     storageType: fs.storageType,
     storageCapacity: tiering ? undefined : fs.storageCapacity,
+    protect: fs.protect,
     lustreVersion: fs.lustreVersion,
     subnetId: fs.network.subnetId,
     securityGroupIds: fs.network.securityGroupIds ?? [],

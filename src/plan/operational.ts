@@ -12,6 +12,7 @@ export function operationalBucket(key: string, name: string, region: string, exp
     name,
     arn: `arn:${partitionOf(region)}:s3:::${name}`,
     adopt: false,
+    protect: false, // lustreform's own (reports, trail logs, access logs): expiring, nothing a restore needs
     encryption: kmsKeyArn ? { kind: 'kms-key', keyArn: kmsKeyArn } : { kind: 'sse-s3' },
     versioning: true,
     lifecycle: [{ prefix: '', transitions: [], expirationDays }],

@@ -72,6 +72,12 @@ export function planBlueprint(m: Blueprint, options: PlanOptions = {}): Plan {
       add(site, 'protection', { backupPlans: protection.backupPlans, archiveRestore: protection.archiveRestore, restoreTrail: protection.restoreTrail, backupEvents: protection.backupEvents, otherRegions: [] }, [[site, 'storage'], ...protection.waitsFor]);
     }
   }
+  if (options.unprotect) {
+    for (const { stack } of planned) {
+      if (stack.layer === 'storage') stack.buckets = stack.buckets.map((b) => ({ ...b, protect: false }));
+      if (stack.layer === 'lustre') stack.fileSystems = stack.fileSystems.map((f) => ({ ...f, protect: false }));
+    }
+  }
   const names = new Set(planned.map((p) => p.stack.name));
   for (const p of planned) p.stack.dependsOn = [...p.after].filter((d) => d !== p.stack.name && names.has(d)).sort();
   const stacks = topologicalOrder(planned.map((p) => p.stack));

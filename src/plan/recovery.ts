@@ -17,7 +17,7 @@ export interface Activation {
    * A drill (LUSTREFORM_DRILL=1): the cold standbys are rebuilt while the primary runs, to rehearse
    * the failover, and their repositories import only: no automatic export, so nothing a drill writes
    * reaches the replicas (a two-way edge would carry it home to production). Their file systems
-   * carry the tag `lustreform:drill=true`, and `lustreform export` refuses them.
+   * carry the tag `lustreform:drill=true` and no prevent_destroy, and `lustreform export` refuses them.
    */
   drill?: boolean;
 }
@@ -42,7 +42,8 @@ export function deployedRecoveries(m: Blueprint, activation?: Activation): Recov
       const fileSystem = recoveredFileSystem(m, entry);
       return {
         entry,
-        fileSystem: drill ? { ...fileSystem, repositories: fileSystem.repositories.map((r) => ({ ...r, autoExport: [] })) } : fileSystem,
+        // A drill copy is made to be torn down the same day: not protected (no prevent_destroy).
+        fileSystem: drill ? { ...fileSystem, protect: false, repositories: fileSystem.repositories.map((r) => ({ ...r, autoExport: [] })) } : fileSystem,
         backupId: on ? activation?.fromBackup?.[entry.fileSystem.key] : undefined,
         drill,
       };

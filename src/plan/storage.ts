@@ -42,6 +42,7 @@ export function bucketPlan(m: Blueprint, b: Bucket): BucketPlan {
     name: b.name,
     arn: bucketArn(b),
     adopt: b.adopt,
+    protect: b.protect && !b.adopt,
     encryption: b.encryption,
     versioning: b.versioning,
     lifecycle: b.lifecycle.map(({ path: _path, ...rule }) => rule),

@@ -37,6 +37,8 @@ export interface BucketPlan {
   arn: string;
   /** Only looked up (data source): nothing is created, changed or deleted on it. */
   adopt: boolean;
+  /** lifecycle.prevent_destroy on the bucket: a plan that destroys or replaces it fails. */
+  protect: boolean;
   encryption: Encryption;
   versioning: boolean;
   lifecycle: Omit<LifecycleRule, 'path'>[];
@@ -205,6 +207,8 @@ export interface FileSystemPlan {
   deploymentType: string;
   storageType: string;
   storageCapacity?: number;
+  /** lifecycle.prevent_destroy on the file system: a plan that destroys or replaces it fails. */
+  protect: boolean;
   lustreVersion: string;
   subnetId: string;
   /** Given security groups; with `securityGroup`, the one lustreform creates instead. */
@@ -361,6 +365,11 @@ export interface PlanOptions {
   activation?: Activation;
   /** Providers assume each account's planRole (read-only, for plans) where given. */
   planRoles?: boolean;
+  /**
+   * No prevent_destroy anywhere, whatever `protect` says: for one deliberate command (a failback's
+   * destroy of the recovery file systems, a teardown), never for a plan in CI (LUSTREFORM_UNPROTECT=1).
+   */
+  unprotect?: boolean;
 }
 
 /** A Terraform Cloud workspace of one stack, CLI-driven (no VCS connection). */

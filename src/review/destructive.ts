@@ -145,10 +145,54 @@ const rtcRules = (config: unknown): string[] =>
     .filter((r) => at(r, 'destination', 'replication_time', 'status') === 'Enabled')
     .map((r) => String(at(r, 'id') ?? at(r, 'priority')));
 
+/** A lifecycle configuration's rules by the prefix they filter on ("" for the whole bucket): how many, and the shortest expiries. */
+function lifecycleByPrefix(config: unknown): Map<string, { rules: number; expiration?: number; noncurrent?: number }> {
+  const out = new Map<string, { rules: number; expiration?: number; noncurrent?: number }>();
+  // A rule that only expires (versions, objects, uploads) keeps data longer when it goes: not counted.
+  const onlyExpires = (r: unknown) => !list(at(r, 'transition')).length && !list(at(r, 'noncurrent_version_transition')).length;
+  const min = (a: number | undefined, b: unknown) => (typeof b !== 'number' ? a : a === undefined ? b : Math.min(a, b));
+  for (const r of list(at(config, 'rule'))) {
+    if (at(r, 'status') === 'Disabled') continue;
+    const prefix = String(at(r, 'filter', 'prefix') ?? at(r, 'prefix') ?? '');
+    const entry = out.get(prefix) ?? { rules: 0 };
+    if (!onlyExpires(r)) entry.rules++;
+    entry.expiration = min(entry.expiration, at(r, 'expiration', 'days'));
+    entry.noncurrent = min(entry.noncurrent, at(r, 'noncurrent_version_expiration', 'noncurrent_days'));
+    out.set(prefix, entry);
+  }
+  return out;
+}
+
+/**
+ * Retention cuts of a bucket's lifecycle: noncurrent versions kept shorter (or no longer forever),
+ * objects of an existing prefix expiring sooner (or newly), a rule removed (one that moves data
+ * between storage classes; removing a rule that only expires keeps data longer, which cuts nothing). A team that relies on
+ * versioning instead of backups loses its safety net with the first.
+ */
+function lifecycleCuts(name: string, before: unknown, after: unknown): string[] {
+  const b = lifecycleByPrefix(before);
+  const a = lifecycleByPrefix(after);
+  const where = (prefix: string) => (prefix ? `under ${prefix}` : 'in the whole bucket');
+  const days = (d: number | undefined) => (d === undefined ? 'never' : `after ${d} day${d === 1 ? '' : 's'}`);
+  const out: string[] = [];
+  for (const [prefix, was] of b) {
+    const now = a.get(prefix);
+    if ((now?.rules ?? 0) < was.rules) out.push(`a lifecycle rule of ${name} ${where(prefix)} that moves objects between storage classes is removed: where they are kept, and how a restore reads them, changes`);
+    if (!now) continue;
+    if (now.noncurrent !== undefined && (was.noncurrent === undefined || now.noncurrent < was.noncurrent)) {
+      out.push(`noncurrent versions ${where(prefix)} of ${name} are deleted ${days(now.noncurrent)} (was ${days(was.noncurrent)}): the versions a restore needs go with them`);
+    }
+    if (now.expiration !== undefined && (was.expiration === undefined || now.expiration < was.expiration)) {
+      out.push(`objects ${where(prefix)} of ${name} expire ${days(now.expiration)} (was ${days(was.expiration)})`);
+    }
+  }
+  return out;
+}
+
 /**
  * Why a change loses data or protection, in words, or undefined: deletes and replacements of
  * data-bearing resources, versioning suspended, vault locks changed, shorter backup retention,
- * Replication Time Control turned off.
+ * Replication Time Control turned off, lifecycle retention cuts.
  */
 export function dangerOf(c: Change): string | undefined {
   if ((c.kind === 'delete' || c.kind === 'replace') && DATA_BEARING.has(c.type)) return consequence(c.type, c.name, c.kind === 'replace');
@@ -167,6 +211,10 @@ export function dangerOf(c: Change): string | undefined {
   const retention = (x: Config) => x.automatic_backup_retention_days;
   if (c.type === 'aws_fsx_lustre_file_system' && typeof retention(before) === 'number' && Number(retention(after) ?? 0) < Number(retention(before))) {
     return `file system ${c.name} keeps automatic backups shorter (${retention(before)} -> ${retention(after) ?? 0} days)`;
+  }
+  if (c.type === 'aws_s3_bucket_lifecycle_configuration') {
+    const cuts = lifecycleCuts(c.name, before, after);
+    if (cuts.length) return cuts.join('; ');
   }
   if (c.type === 'aws_s3_bucket_replication_configuration') {
     const now = new Set(rtcRules(after));

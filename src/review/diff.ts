@@ -8,6 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import type { Plan } from '../plan/types';
 import type { Config, StackJson } from './json';
 import { buildApp } from '../stacks/app';
+import { cascade } from './cascade';
 import { consequence, dangerOf, forcesReplacement } from './destructive';
 
 export type Resources = Map<string, { stack: string; type: string; name: string; config: Config }>;
@@ -111,6 +112,7 @@ export function diffResources(base: Resources, head: Resources): ResourceChange[
     const danger = dangerOf({ type: r.type, name: r.name, kind: 'delete', before: r.config });
     changes.push({ stack: r.stack, address: address(r), type: r.type, name: r.name, action: 'delete', changes: [], destructive: danger !== undefined, consequence: danger ?? consequence(r.type, r.name, false) });
   }
+  cascade(changes, base, head);
   const order = { replace: 0, delete: 1, update: 2, create: 3 };
   return changes.sort((a, b) => Number(b.destructive) - Number(a.destructive) || order[a.action] - order[b.action] || a.stack.localeCompare(b.stack) || a.address.localeCompare(b.address));
 }

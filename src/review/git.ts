@@ -12,6 +12,9 @@ import { UserError } from '../blueprint/errors';
 const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const stderrOf = (err: unknown) => String((err as { stderr?: string }).stderr ?? (err as Error).message).trim();
 
+/** How findings name a blueprint read at a ref: `<ref>:<path>`, as git names it, never the temporary file. */
+export const refName = (ref: string, file: string): string => `${ref}:${relative(process.cwd(), resolve(file)).split('\\').join('/')}`;
+
 /** The file at `ref` written to a temporary file, or undefined when the ref has no such file. */
 export function blueprintAtRef(ref: string, file: string): string | undefined {
   try {

@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { pathToString } from '../blueprint/findings';
 import type { Blueprint } from '../blueprint/model';
 import { dangerOf as changeDanger } from './destructive';
+import { planBlueprint, stacksOf } from '../plan/plan';
 
 export interface PlanFile {
   stack: string;
@@ -52,6 +53,29 @@ export interface Danger {
   reason: string;
   replacedBecause?: string[];
   allowedBy?: string;
+  /** For a bucket or file system destroyed or replaced: what its `protect` does about it. */
+  protection?: string;
+}
+
+/** `protect` of the blueprint's buckets and file systems, by `<stack>/<address>`, as planned. */
+function protections(model: Blueprint): Map<string, { protect: boolean; what: string }> {
+  const out = new Map<string, { protect: boolean; what: string }>();
+  const plan = planBlueprint(model);
+  for (const s of stacksOf(plan, 'storage')) for (const b of s.buckets) if (!b.adopt) out.set(`${s.name}/aws_s3_bucket.${b.key}`, { protect: b.protect, what: `buckets.${b.key}` });
+  for (const s of stacksOf(plan, 'lustre')) for (const f of s.fileSystems) out.set(`${s.name}/aws_fsx_lustre_file_system.${f.key}`, { protect: f.protect, what: `fileSystems.${f.key}` });
+  return out;
+}
+
+const PROTECTABLE = new Set(['aws_s3_bucket', 'aws_fsx_lustre_file_system']);
+
+/** What `protect` does about a destroy or replacement of a bucket or file system, in words. */
+function protectionOf(stack: string, rc: PlannedResourceChange, known: Map<string, { protect: boolean; what: string }> | undefined): string | undefined {
+  const kind = kindOf(rc.change?.actions ?? []);
+  if (!known || !PROTECTABLE.has(rc.type) || (kind !== 'delete' && kind !== 'replace')) return undefined;
+  const p = known.get(`${stack}/${rc.address}`);
+  if (!p) return 'not in the blueprint any more: `protect` cannot stop this destroy (Terraform destroys what its configuration no longer has)';
+  if (p.protect) return `protected (\`${p.what}.protect\` is true): Terraform refuses this (prevent_destroy), so the apply fails until the blueprint says \`protect: false\``;
+  return `not protected: \`${p.what}.protect\` is false`;
 }
 
 /** GitHub refuses comments over 65,536 characters; keep a margin. */
@@ -100,14 +124,16 @@ export function globMatch(pattern: string, text: string): boolean {
   return re.test(text);
 }
 
-export function dangers(files: PlanFile[], allow: string[]): Danger[] {
+export function dangers(files: PlanFile[], allow: string[], model?: Blueprint): Danger[] {
+  const known = model ? protections(model) : undefined;
   return files.flatMap(({ stack, plan }) =>
     (plan.resource_changes ?? []).flatMap((rc) => {
       if (rc.mode === 'data') return [];
       const reason = dangerOf(rc);
       if (!reason) return [];
       const allowedBy = allow.find((p) => globMatch(p, rc.address) || globMatch(p, `${stack}/${rc.address}`));
-      return [{ stack, address: rc.address, reason, replacedBecause: replacedBecause(rc), allowedBy }];
+      const protection = protectionOf(stack, rc, known);
+      return [{ stack, address: rc.address, reason, replacedBecause: replacedBecause(rc), allowedBy, ...(protection ? { protection } : {}) }];
     }),
   );
 }
@@ -117,12 +143,14 @@ export function runnerActions(model: Blueprint | undefined, changes: PlannedChan
   if (!model) return [];
   const touched = (type: string, kinds: string[]) => changes.some((c) => c.type === type && kinds.includes(c.kind));
   const out: string[] = [];
-  if (touched('aws_fsx_lustre_file_system', ['delete', 'replace'])) out.push(`before apply: \`lustreform export -b <blueprint> --wait\` so nothing written on a file system that is going away is lost`);
+  // The steps name the blueprint the review was given, so they run as written.
+  const b = /^[\w./@:+-]+$/.test(model.file) ? model.file : `'${model.file.replace(/'/g, `'\\''`)}'`;
+  if (touched('aws_fsx_lustre_file_system', ['delete', 'replace'])) out.push(`before apply: \`lustreform export -b ${b} --wait\` so nothing written on a file system that is going away is lost`);
   const repos = [...model.fileSystems.values()].flatMap((f) => f.repositories);
-  if (touched('aws_fsx_data_repository_association', ['create', 'replace']) && repos.some((r) => r.preload !== 'none')) out.push('after apply: `lustreform import -b <blueprint> --wait` (metadata of repositories with preload)');
-  if (touched('aws_fsx_data_repository_association', ['create', 'replace']) && repos.some((r) => r.preload === 'content')) out.push('then on a Lustre client: `lustreform hydrate -b <blueprint> --mount <dir>` (contents of preload: content repositories)');
-  if (touched('aws_s3_bucket_replication_configuration', ['create', 'replace']) && model.replication.some((e) => e.existingObjects === 'batch')) out.push('after apply: `lustreform replicate-existing -b <blueprint> --wait` (objects that existed before the rules)');
-  if (out.length) out.push('finally: `lustreform verify -b <blueprint>`');
+  if (touched('aws_fsx_data_repository_association', ['create', 'replace']) && repos.some((r) => r.preload !== 'none')) out.push(`after apply: \`lustreform import -b ${b} --wait\` (metadata of repositories with preload)`);
+  if (touched('aws_fsx_data_repository_association', ['create', 'replace']) && repos.some((r) => r.preload === 'content')) out.push(`then on a Lustre client: \`lustreform hydrate -b ${b} --mount <dir>\` (contents of preload: content repositories)`);
+  if (touched('aws_s3_bucket_replication_configuration', ['create', 'replace']) && model.replication.some((e) => e.existingObjects === 'batch')) out.push(`after apply: \`lustreform replicate-existing -b ${b} --wait\` (objects that existed before the rules)`);
+  if (out.length) out.push(`finally: \`lustreform verify -b ${b}\``);
   return out;
 }
 
@@ -139,7 +167,7 @@ export interface Review {
 
 export function review(files: PlanFile[], allow: string[], model?: Blueprint, notPlanned: NotPlanned[] = []): Review {
   const all = changesOf(files);
-  const found = dangers(files, allow);
+  const found = dangers(files, allow, model);
   const count = (stack: string, kind: string) => all.filter((c) => c.stack === stack && c.kind === kind).length;
   return {
     blocked: found.some((d) => !d.allowedBy),
@@ -180,7 +208,7 @@ export function reviewMarkdown(files: PlanFile[], allow: string[], model?: Bluep
     head.push(`### :warning: Dangerous changes (${found.length}${r.blocked ? ', not allowed' : ', all allowed'})`, '');
     for (const d of found) {
       const because = becauseText(d.replacedBecause);
-      head.push(`- **${d.stack}** \`${d.address}\`: ${d.reason}${because ? ` (${because})` : ''}${d.allowedBy ? ` _(allowed by \`--allow ${d.allowedBy}\`)_` : ''}`);
+      head.push(`- **${d.stack}** \`${d.address}\`: ${d.reason}${because ? ` (${because})` : ''}${d.protection ? `; ${d.protection}` : ''}${d.allowedBy ? ` _(allowed by \`--allow ${d.allowedBy}\`)_` : ''}`);
     }
     if (r.blocked) head.push('', `If intended, rerun the review with: \`${allowArguments(found.filter((d) => !d.allowedBy))}\``);
     head.push('');

@@ -148,7 +148,7 @@ function drillSection(m: Blueprint, file: string, site: Site, entries: Recovery[
   const out = [
     `## Drill: rehearse the failover to ${site.key}`,
     '',
-    `Run it while ${[...new Set(cold.map((e) => e.fileSystem.site.key))].join(', ')} keeps running, for instance once a quarter. In a drill the rebuilt file systems import only: no automatic export, so nothing written on them reaches the replicas (a two-way edge would carry it home to production); they carry the tag \`lustreform:drill=true\`, and \`lustreform export\` refuses them. They cost what the file systems cost while they run: tear them down the same day.`,
+    `Run it while ${[...new Set(cold.map((e) => e.fileSystem.site.key))].join(', ')} keeps running, for instance once a quarter. In a drill the rebuilt file systems import only: no automatic export, so nothing written on them reaches the replicas (a two-way edge would carry it home to production); they carry the tag \`lustreform:drill=true\` and no \`prevent_destroy\` (made to be torn down), and \`lustreform export\` refuses them. They cost what the file systems cost while they run: tear them down the same day.`,
     '',
     '1. Check the site stands alone and write the drill stacks:',
     '',
@@ -272,7 +272,7 @@ export function runbookMarkdown(m: Blueprint, file: string): string {
     out.push(`2. Make sure results reached the primary buckets: two-way edges carry them back; for one-way edges copy them back (\`aws s3 sync\`) before going on. Then check the primary:`, '', '   ```sh');
     for (const p of primaries) out.push(`   ${cmd(file, `verify -b <file> --site ${p.key}`)}`);
     out.push('   ```');
-    out.push(`3. Remove the recovery file systems (with the failover variables exactly as at failover), then deploy normally:`, '', '   ```sh', `   ${failoverEnv} npx ${cdkCli().command} destroy ${lustre}`, `   LUSTREFORM_BLUEPRINT=${file} npx ${cdkCli().command} deploy '*'`, '   ```');
+    out.push(`3. Remove the recovery file systems (with the failover variables exactly as at failover; LUSTREFORM_UNPROTECT=1 lifts their prevent_destroy for this one command), then deploy normally:`, '', '   ```sh', `   ${failoverEnv} LUSTREFORM_UNPROTECT=1 npx ${cdkCli().command} destroy ${lustre}`, `   LUSTREFORM_BLUEPRINT=${file} npx ${cdkCli().command} deploy '*'`, '   ```');
     out.push('4. Import at the primary and check:', '', '   ```sh');
     for (const p of primaries) out.push(`   ${cmd(file, `import -b <file> --site ${p.key} --wait`)}`, `   ${cmd(file, `verify -b <file> --site ${p.key}`)}`);
     out.push('   ```', '');

@@ -150,10 +150,13 @@ export function summaryMarkdown(m: Blueprint): string {
     table(['file system', 'path', 'S3', 'purpose', 'auto-import', 'auto-export', 'preload'], s.fileSystems.flatMap((f) => f.repositories.map((r) => [f.key, r.path, r.s3, r.purpose, events(r.autoImport), events(r.autoExport), r.preload]))),
     '',
     '### Protection',
-    table(['FSx automatic backups', 'daily at (UTC)', 'kept'], s.protection.fsxBackups.map((b) => [b.fileSystem, b.dailyAt ?? 'AWS chooses', `${b.retentionDays} days`])),
-    '',
-    table(['AWS Backup plan', 'site', 'file systems', 'schedule', 'kept', 'copies', 'vault lock'], s.protection.plans.map((p) => [p.key, p.site, p.fileSystems.join(', '), p.schedule, `${p.retentionDays} days`, p.copies.join(', ') || '-', p.vaultLock ?? '-'])),
-    '',
+    // Two tables, one "_none_" when both are empty.
+    ...(s.protection.fsxBackups.length || s.protection.plans.length
+      ? [
+          ...(s.protection.fsxBackups.length ? [table(['FSx automatic backups', 'daily at (UTC)', 'kept'], s.protection.fsxBackups.map((b) => [b.fileSystem, b.dailyAt ?? 'AWS chooses', `${b.retentionDays} days`])), ''] : []),
+          ...(s.protection.plans.length ? [table(['AWS Backup plan', 'site', 'file systems', 'schedule', 'kept', 'copies', 'vault lock'], s.protection.plans.map((p) => [p.key, p.site, p.fileSystems.join(', '), p.schedule, `${p.retentionDays} days`, p.copies.join(', ') || '-', p.vaultLock ?? '-'])), ''] : []),
+        ]
+      : ['_none_', '']),
     '### Archive restore',
     table(['bucket', 'site', 'prefix', 'tier', 'readable for', 'ready within', 'notify'], s.archiveRestore.map((a) => [a.bucket, a.site, a.prefix || '(all)', a.tier, `${a.days} days`, restoreTime(a.tier), a.notify.join(', ') || '-'])),
     '',

@@ -36,7 +36,8 @@ export const fsxRules: Rule[] = [
       const steps = capacitySteps(fs.deploymentType, fs.storageType, fs.throughput);
       if (!steps || fs.storageCapacity === undefined || fs.storageType === 'INTELLIGENT_TIERING' || steps.ok(fs.storageCapacity)) return [];
       const kind = fs.storageType === 'SSD' || fs.deploymentType === 'SCRATCH_1' ? fs.deploymentType : `${fs.deploymentType} ${fs.storageType}`;
-      return [hit(at(fs, 'storageCapacity'), `${kind} takes ${steps.words} GiB; got ${fs.storageCapacity}`)];
+      const { below, above } = steps.nearest(fs.storageCapacity);
+      return [hit(at(fs, 'storageCapacity'), `${kind} takes ${steps.words} GiB; got ${fs.storageCapacity}: ${below === undefined ? `the nearest is ${above}` : `the nearest are ${below} and ${above}`}`)];
     }),
   },
   {

@@ -55,7 +55,8 @@ export class LustreformBucket extends Construct {
       return;
     }
 
-    const bucket = new S3Bucket(this, 'bucket', { bucket: b.name, tags: { 'lustreform:bucket': key } });
+    // prevent_destroy: a plan that would destroy or replace the bucket fails (protect: false lifts it).
+    const bucket = new S3Bucket(this, 'bucket', { bucket: b.name, tags: { 'lustreform:bucket': key }, lifecycle: b.protect ? { preventDestroy: true } : undefined });
     bucket.overrideLogicalId(key);
     this.bucketRef = bucket.bucket;
     const on = { bucket: bucket.bucket };

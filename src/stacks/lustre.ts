@@ -86,6 +86,8 @@ export class LustreFileSystem extends Construct {
       skipFinalBackup: fs.skipFinalBackup,
       tags: fs.tags,
       dependsOn: rules.length ? rules : undefined,
+      // prevent_destroy: a plan that would destroy or replace the file system fails (protect: false lifts it).
+      lifecycle: fs.protect ? { preventDestroy: true } : undefined,
     });
     this.fileSystem.overrideLogicalId(key);
 

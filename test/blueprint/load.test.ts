@@ -1,5 +1,6 @@
-import { ids, multiSite, validateDraft } from '../helpers/blueprints';
+import { multiSite, validateDraft } from '../helpers/blueprints';
 import { validateText } from '../../src/pipeline/validate';
+import { counted } from '../../src/blueprint/findings';
 
 const at = (text: string) => validateText('x.yaml', text).findings.map((f) => `${f.line}:${f.col} ${f.id} ${f.path}`);
 
@@ -46,13 +47,13 @@ describe('YAML loading keeps positions', () => {
     d.buckets.output.encryption = 'aes';
     d.buckets.input.encryption = { kmsKeyArn: 'not-an-arn' };
     const v = validateDraft(d);
-    expect(v.findings.map((f) => `${f.id} ${f.path}`)).toEqual(['SCH004 buckets.input.encryption.kmsKeyArn', 'SCH004 buckets.output.encryption']);
+    expect(counted(v.findings).map((f) => `${f.id} ${f.path}`)).toEqual(['SCH004 buckets.input.encryption.kmsKeyArn', 'SCH004 buckets.output.encryption']);
   });
 
   test('an invalid key name is reported at the key', () => {
     const d = multiSite();
     d.sites['bad site'] = { region: 'eu-west-1' };
-    expect(ids(validateDraft(d))).toEqual(['SCH001']);
+    expect(counted(validateDraft(d).findings).map((f) => f.id)).toEqual(['SCH001']);
   });
 });
 
@@ -85,7 +86,7 @@ describe('findings a person can act on', () => {
   test('an unquoted version that YAML reads as a number says to quote it', () => {
     const d = multiSite();
     d.fileSystems.work.lustreVersion = 2.1; // what `lustreVersion: 2.10` unquoted is
-    expect(validateDraft(d).findings.map((f) => f.message)).toEqual(['quote it: "2.10". Unquoted, YAML reads 2.10 as the number 2.1; allowed: "2.10", "2.12", "2.15"']);
+    expect(counted(validateDraft(d).findings).map((f) => f.message)).toEqual(['quote it: "2.10". Unquoted, YAML reads 2.10 as the number 2.1; allowed: "2.10", "2.12", "2.15"']);
   });
 
   test.each([

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { example, ROOT } from '../helpers/blueprints';
@@ -98,6 +98,18 @@ describe('the cdktf app (cdktf.json)', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  test('under the cdktf CLI an invalid blueprint is error annotations, so the CLI prints each finding once, without stack traces', () => {
+    const out = join(tmp(), 'out');
+    const r = spawnSync('node', ['dist/main.js'], { cwd: ROOT, env: env({ CDKTF_OUTDIR: out, LUSTREFORM_BLUEPRINT: fixture('three-mistakes.yaml'), CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: 'true' }), encoding: 'utf8' });
+    // Nothing on stdout or stderr: the CLI echoes those live and again in its error summary.
+    expect({ status: r.status, out: r.stdout, err: r.stderr }).toEqual({ status: 0, out: '', err: '' });
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks)).toEqual(['invalid-blueprint']);
+    const annotations = manifest.stacks['invalid-blueprint'].annotations;
+    expect(annotations.map((a: { level: string; message: string }) => `${a.level} ${a.message.split(' ')[2]}`)).toEqual(['@cdktf/error FSX003', '@cdktf/error DRA001', '@cdktf/error BAK002']);
+    for (const a of annotations) expect(a.stacktrace).toBeUndefined();
+  });
+
   test('LUSTREFORM_PLAN=1 and LUSTREFORM_FAILOVER have the same effect on lustreform synth as on the cdktf app', async () => {
     const roles = (out: string) => {
       const { stacks } = readOut(out);
@@ -145,5 +157,12 @@ describe('the cdktf app (cdktf.json)', () => {
     const r = spawnSync('npx', [cdkCli().command, 'synth', '--output', join(dir, 'out')], { cwd: ROOT, env: env({}), encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(readdirSync(join(dir, 'out', 'stacks')).sort()).toEqual(['quickstart-main-lustre', 'quickstart-main-storage']);
+  });
+});
+
+describe('lustreform --version', () => {
+  test('prints the package version and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    for (const flag of ['--version', '-V']) expect(await run(flag)).toEqual({ code: 0, out: `${version}\n`, err: '' });
   });
 });

@@ -79,7 +79,7 @@ describe('lustreform validate', () => {
     const { code, out } = await run('validate', '-b', file);
     expect(code).toBe(2);
     expect(out.trim().split('\n')).toEqual([
-      `${file}:11:22 error FSX003 fileSystems.big.storageCapacity: SCRATCH_2 takes 1200, 2400 or a multiple of 2400 GiB; got 3000`,
+      `${file}:11:22 error FSX003 fileSystems.big.storageCapacity: SCRATCH_2 takes 1200, 2400 or a multiple of 2400 GiB; got 3000: the nearest are 2400 and 4800`,
       `${file}:19:7 error DRA001 fileSystems.old.repositories: SCRATCH_1 cannot have data repository associations; use SCRATCH_2, PERSISTENT_1 or PERSISTENT_2`,
       `${file}:26:14 error BAK002 fileSystems.linked.backups: a file system linked to S3 through repositories cannot have backups; S3 is its durable copy. Remove backups or the repositories`,
     ]);

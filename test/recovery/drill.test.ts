@@ -114,6 +114,9 @@ describe('the ML platform shape', () => {
       expect(dras.map((d) => d.data_repository_path).sort()).toEqual(['s3://mlplat-checkpoints-dr/runs/', 's3://mlplat-datasets-dr/datasets/']);
       for (const d of dras) expect(d.s3).toEqual({ auto_import_policy: { events: ['NEW', 'CHANGED', 'DELETED'] } });
       expect(resources(deployed, 'aws_fsx_lustre_file_system').training.tags).toMatchObject({ 'lustreform:drill': 'true' });
+      // Made to be torn down: no prevent_destroy on the drill copy (the primary's stays protected).
+      expect(resources(deployed, 'aws_fsx_lustre_file_system').training.lifecycle?.prevent_destroy).toBeFalsy();
+      expect(resources(readOut(out).stacks['mlplat-prod-lustre'], 'aws_fsx_lustre_file_system').training.lifecycle).toMatchObject({ prevent_destroy: true });
 
       // What the apply made, in the fakes: the file system, its associations, the replicas' objects, the key.
       aws.addFileSystem(FS_ID, { 'lustreform:blueprint': 'mlplat', 'lustreform:site': 'dr', 'lustreform:filesystem': 'training', 'lustreform:drill': 'true' }, 4800);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { multiSite, ROOT, validateDraft } from '../helpers/blueprints';
@@ -238,7 +238,7 @@ describe('lustreform runbook', () => {
     const cdktf = text.split('\n').map((l) => l.trim()).filter((l) => new RegExp(` npx ${CLI} (deploy|destroy) `).test(l));
     expect(cdktf).toEqual([
       `LUSTREFORM_BLUEPRINT=${bp} LUSTREFORM_FAILOVER=recovery:work,archive LUSTREFORM_FROM_BACKUP=archive=<backup id> npx ${CLI} deploy climate-recovery-storage climate-recovery-lustre`,
-      `LUSTREFORM_BLUEPRINT=${bp} LUSTREFORM_FAILOVER=recovery:work,archive LUSTREFORM_FROM_BACKUP=archive=<backup id> npx ${CLI} destroy climate-recovery-lustre`,
+      `LUSTREFORM_BLUEPRINT=${bp} LUSTREFORM_FAILOVER=recovery:work,archive LUSTREFORM_FROM_BACKUP=archive=<backup id> LUSTREFORM_UNPROTECT=1 npx ${CLI} destroy climate-recovery-lustre`,
       `LUSTREFORM_BLUEPRINT=${bp} npx ${CLI} deploy '*'`,
       // The drill: the same activation with LUSTREFORM_DRILL=1, and the storage stack put back.
       `LUSTREFORM_BLUEPRINT=${bp} LUSTREFORM_FAILOVER=recovery:work,archive LUSTREFORM_FROM_BACKUP=archive=<backup id> LUSTREFORM_DRILL=1 npx ${CLI} deploy climate-recovery-storage climate-recovery-lustre`,
@@ -253,6 +253,9 @@ describe('lustreform runbook', () => {
       expect({ line, status: app.status, stderr: app.stderr }).toEqual({ line, status: 0, stderr: '' });
       const written = readdirSync(join(env.CDKTF_OUTDIR, 'stacks'));
       for (const stack of line.split(new RegExp(` npx ${CLI} (?:deploy|destroy) `))[1].split(' ').filter((s) => s !== "'*'")) expect(written).toContain(stack);
+      // protect: the file systems refuse destruction, except for the failback's one deliberate destroy; drill copies are made to be torn down.
+      const lustre = join(env.CDKTF_OUTDIR, 'stacks', 'climate-recovery-lustre', 'cdk.tf.json');
+      if (existsSync(lustre)) expect({ line, protectedFs: readFileSync(lustre, 'utf8').includes('"prevent_destroy": true') }).toEqual({ line, protectedFs: !line.includes(' destroy ') && !line.includes('LUSTREFORM_DRILL=1') });
     }
     const failover = text.split('\n').map((l) => l.trim()).find((l) => l.startsWith('npx lustreform failover'))!;
     const args = fill(failover).replace('npx lustreform ', '').split(' ');

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { example, multiSite, quickstart } from '../helpers/blueprints';
+import { example, multiSite, quickstart, ROOT } from '../helpers/blueprints';
 import { run } from '../helpers/cli';
 import { writeDraft } from '../helpers/runner-env';
 
@@ -29,6 +29,12 @@ describe('lustreform summary', () => {
     expect(r.out).toContain("Alarms notify each site's alarm topic, to which oncall@example.org is subscribed.");
     expect(r.out).toContain('| primary | climate-primary-alarms, climate-primary-alarms-eu-west-1 | free-capacity | file system work: less than 10% of 2400 GiB free<br>file system archive: less than 10% of 4800 GiB free | climate-primary |');
     expect(r.out).toContain('| primary | climate-primary-alarms, climate-primary-alarms-eu-west-1 | backup-failed (events) | AWS Backup jobs into climate-primary that fail<br>AWS Backup copy jobs out of climate-primary that fail | climate-primary |');
+  });
+
+  test('a section with nothing in it says _none_ once', async () => {
+    const r = await run('summary', '-b', example('quickstart.yaml'));
+    const protection = r.out.slice(r.out.indexOf('### Protection'), r.out.indexOf('### Archive restore'));
+    expect(protection.match(/_none_/g)).toHaveLength(1);
   });
 
   test('json', async () => {
@@ -88,6 +94,15 @@ describe('lustreform diff', () => {
     expect(byAddress('aws_backup_vault_lock_configuration.primary')).toEqual([expect.objectContaining({ action: 'replace', destructive: true, consequence: expect.stringContaining('the vault lock primary is replaced') })]);
   });
 
+  test('a retention cut in a lifecycle is destructive: noncurrent versions kept 365 -> 1 days', async () => {
+    const base = quickstart();
+    base.buckets.input.noncurrentVersionExpirationDays = 365;
+    const head = quickstart();
+    head.buckets.input.noncurrentVersionExpirationDays = 1;
+    const r = JSON.parse((await run('diff', ...files(base, head), '--format', 'json')).out);
+    expect(r[0]).toMatchObject({ address: 'aws_s3_bucket_lifecycle_configuration.input', action: 'update', destructive: true, consequence: expect.stringContaining('noncurrent versions in the whole bucket of input are deleted after 1 day (was after 365 days)') });
+  });
+
   test('a policy document changes statement by statement, not as one cut string', async () => {
     const head = multiSite();
     head.archiveRestore[0].days = 3;
@@ -126,6 +141,53 @@ describe('lustreform diff', () => {
     expect(byAddress('aws_s3_bucket.output')).toEqual([expect.objectContaining({ action: 'replace', destructive: true })]);
     expect(byAddress('aws_s3_bucket.extra')).toEqual([expect.objectContaining({ action: 'create', destructive: false })]);
     expect(r[0].destructive).toBe(true);
+  });
+
+  test('replacements carry through references: a security group replaced for a new VPC replaces the file system naming it, chain in words', async () => {
+    const head = quickstart();
+    head.fileSystems.work.network.securityGroup.vpcId = 'vpc-0fedcba9876543210';
+    const r = JSON.parse((await run('diff', ...files(quickstart(), head), '--format', 'json')).out);
+    const byAddress = (a: string) => r.find((c: { address: string }) => c.address === a);
+    expect(byAddress('aws_security_group.work')).toMatchObject({ action: 'replace', destructive: true });
+    expect(byAddress('aws_fsx_lustre_file_system.work')).toMatchObject({
+      action: 'replace',
+      destructive: true,
+      consequence: 'file system work is replaced: data on it that is not exported to S3 is lost, and clients must remount (new DNS name); because `security_group_ids[0]` refers to `aws_security_group.work`, which is replaced because `vpc_id` changes',
+      changes: [expect.objectContaining({ attribute: 'security_group_ids[0]', forcesReplacement: true })],
+    });
+    // Two steps away: the DRAs name the file system.
+    expect(byAddress('aws_fsx_data_repository_association.work_input')).toMatchObject({ action: 'replace', consequence: expect.stringContaining('because `file_system_id` refers to `aws_fsx_lustre_file_system.work`, which is replaced because `security_group_ids[0]` refers to `aws_security_group.work`, which is replaced because `vpc_id` changes') });
+    // A reference from an argument that is not ForceNew is an update; one to a configured, unchanged attribute is nothing.
+    expect(byAddress('aws_cloudwatch_metric_alarm.alarm_work_free_capacity')).toMatchObject({ action: 'update', destructive: false });
+    expect(byAddress('aws_vpc_security_group_ingress_rule.work_in_self_988').changes).toContainEqual(expect.objectContaining({ attribute: 'referenced_security_group_id', forcesReplacement: false }));
+    const { diffResources } = await import('../../src/review/diff');
+    const res = (vpc: string) => new Map([
+      ['s/aws_security_group.g', { stack: 's', type: 'aws_security_group', name: 'g', config: { name: 'g', vpc_id: vpc, description: 'd' } }],
+      ['s/aws_sqs_queue.q', { stack: 's', type: 'aws_sqs_queue', name: 'q', config: { name: '${aws_security_group.g.name}' } }],
+    ]);
+    expect(diffResources(res('vpc-1'), res('vpc-2')).map((c) => c.address)).toEqual(['aws_security_group.g']);
+  });
+
+  test('a warning is printed once per command; --git findings name <ref>:<path>, never a temporary file', async () => {
+    const { file, dir } = writeDraft(quickstart());
+    writeFileSync(file, readFileSync(join(ROOT, 'test', 'fixtures', 'warning-only.yaml'), 'utf8'));
+    const plain = await run('diff', file, file);
+    expect(plain.err.match(/warning SAF002/g)).toHaveLength(1);
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.org', '-c', 'user.name=t', ...args], { cwd: dir, stdio: 'pipe' });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const r = await run('diff', 'HEAD', 'HEAD', '--git', '-b', 'blueprint.yaml');
+      expect(r.code).toBe(0);
+      expect(r.err.trim().split('\n')).toEqual([expect.stringMatching(/^HEAD:blueprint\.yaml:\d+:\d+ warning SAF002 /)]);
+      const stacks = await run('stacks', '-b', 'blueprint.yaml', '--changed-since', 'HEAD');
+      expect(stacks.err.match(/warning SAF002/g)).toHaveLength(1);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   test('--git compares the -b blueprint at two refs', async () => {

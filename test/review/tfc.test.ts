@@ -70,7 +70,7 @@ describe('lustreform review --tfc against a local Terraform Cloud', () => {
     expect(r.out).toContain('- **climate-recovery-storage**: the latest run, run-errored1, has no plan to review: its plan errored');
     expect(r.out).not.toContain('run-older');
     expect(r.out).toContain('No dangerous changes in the plans reviewed.');
-    expect(r.out).toContain('after apply: `lustreform import -b <blueprint> --wait`');
+    expect(r.out).toContain(`after apply: \`lustreform import -b ${BP} --wait\``);
     // Stacks in deploy order.
     expect(r.out.indexOf('| climate-primary-storage |')).toBeLessThan(r.out.indexOf('| climate-primary-lustre |'));
     // The token went to the API on every call, never to the download origin.

@@ -106,7 +106,7 @@ describe('GitHub Actions steps, executed', () => {
       writeFileSync(join(stubs, name), `#!/usr/bin/env bash\n${body}\n`);
       chmodSync(join(stubs, name), 0o755);
     };
-    script('npx', `if [ "$1" = lustreform ]; then shift; exec node ${JSON.stringify(bin)} "$@"; fi; echo "unexpected npx $*" >&2; exit 99`);
+    script('npx', `if [ "$1" = lustreform ]; then shift; exec node ${JSON.stringify(bin)} "$@"; fi; if [ "$1" = cdktf ]; then echo "$* of \${LUSTREFORM_BLUEPRINT:-(unset)}" >> ${JSON.stringify(join(dir, 'cdktf.log'))}; exit 0; fi; echo "unexpected npx $*" >&2; exit 99`);
     // terraform: records its calls; `show -json` prints an empty plan; `plan` names a Terraform Cloud
     // run, as the cloud backend does: run-<stack without dashes> in workspace acme-<stack>.
     script(
@@ -120,7 +120,7 @@ describe('GitHub Actions steps, executed', () => {
     git('add', 'blueprints');
     git('commit', '-qm', 'base');
     git('update-ref', 'refs/remotes/origin/main', 'HEAD');
-    const env = { ...process.env, PATH: `${stubs}:${process.env.PATH}`, BLUEPRINT: 'blueprints/bp.yaml', LUSTREFORM_BLUEPRINT: 'blueprints/bp.yaml', GITHUB_OUTPUT: join(dir, 'github-output') };
+    const env = { ...process.env, PATH: `${stubs}:${process.env.PATH}`, BLUEPRINT: 'blueprints/bp.yaml', GITHUB_OUTPUT: join(dir, 'github-output') };
     const runStep = (text: string, extra: Record<string, string> = {}) => spawnSync('bash', ['-e', '-c', text], { cwd: dir, env: { ...env, ...extra }, encoding: 'utf8' });
     /** The same without blocking the event loop, for steps that call a server in this process; no token but `extra`'s, HOME the sandbox. */
     const runStepAsync = (text: string, extra: Record<string, string> = {}) =>
@@ -135,6 +135,15 @@ describe('GitHub Actions steps, executed', () => {
       });
     return { dir, git, runStep, runStepAsync };
   }
+
+  test('one variable: BLUEPRINT is what cdktf synth builds too (no second LUSTREFORM_BLUEPRINT to drift)', () => {
+    const { dir, runStep } = sandbox(example('quickstart.yaml'));
+    for (const file of ['terraform-plan.yml', 'terraform-cloud-plan.yml', 'blueprint-review.yml']) {
+      expect({ file, env: Object.keys(workflow(file).env ?? {}).filter((k) => /BLUEPRINT/.test(k)) }).toEqual({ file, env: ['BLUEPRINT'] });
+    }
+    for (const file of ['terraform-plan.yml', 'terraform-cloud-plan.yml']) expect(runStep(step(file, 'Synthesize'), { LUSTREFORM_BLUEPRINT: '' }).status).toBe(0);
+    expect(readFileSync(join(dir, 'cdktf.log'), 'utf8')).toBe('cdktf synth of blueprints/bp.yaml\ncdktf synth of blueprints/bp.yaml\n');
+  });
 
   test('validate | tee fails the step when validate fails (pipefail), and keeps the findings', () => {
     const { dir, runStep } = sandbox(join(ROOT, 'test', 'fixtures', 'warning-only.yaml'));

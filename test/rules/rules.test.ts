@@ -235,3 +235,18 @@ describe('semantic rules', () => {
     }
   });
 });
+
+describe('FSX003 suggests the nearest valid capacities', () => {
+  test.each([
+    ['SCRATCH_2', 3000, 'the nearest are 2400 and 4800'],
+    ['SCRATCH_2', 1000, 'the nearest is 1200'],
+    ['SCRATCH_1', 3000, 'the nearest are 2400 and 3600'],
+    ['PERSISTENT_2', 5000, 'the nearest are 4800 and 7200'],
+  ])('%s %i: %s', (deploymentType, storageCapacity, words) => {
+    const { capacitySteps } = jest.requireActual('../../src/aws/fsx');
+    const steps = capacitySteps(deploymentType, 'SSD');
+    const { below, above } = steps.nearest(storageCapacity);
+    expect(below === undefined ? `the nearest is ${above}` : `the nearest are ${below} and ${above}`).toBe(words);
+    expect([below, above].filter((c) => c !== undefined).every((c) => steps.ok(c))).toBe(true);
+  });
+});

@@ -2,6 +2,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { example, multiSite, quickstart, ROOT, validateDraft, type Draft } from '../helpers/blueprints';
 import { policy, resources, synthDraft, type StackJson } from '../helpers/synth';
+import { planBlueprint } from '../../src/plan/plan';
+import { environmentOptions } from '../../src/plan/environment';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 
@@ -117,6 +119,23 @@ describe('storage layer', () => {
     const s = synthDraft(d).stacks['quickstart-main-storage'];
     expect(resources(s, 'aws_s3_bucket_versioning').input.versioning_configuration).toEqual({ status: 'Suspended' });
     expect(resources(s, 'aws_s3_bucket_lifecycle_configuration').input.rule.map((r: { id: string }) => r.id)).toEqual(['abort-incomplete-multipart-uploads']);
+  });
+
+  test('protect (default true) is prevent_destroy on the bucket; protect: false and LUSTREFORM_UNPROTECT lift it; the file system too', () => {
+    const d: Draft = quickstart();
+    d.buckets.output.protect = false;
+    d.fileSystems.work.protect = true;
+    const out = synthDraft(d);
+    const s = out.stacks['quickstart-main-storage'];
+    expect(resources(s, 'aws_s3_bucket').input.lifecycle).toEqual({ prevent_destroy: true });
+    expect(resources(s, 'aws_s3_bucket').output.lifecycle).toBeUndefined();
+    expect(resources(out.stacks['quickstart-main-lustre'], 'aws_fsx_lustre_file_system').work.lifecycle).toEqual({ prevent_destroy: true });
+    // Only the data-bearing resources: their policies, versioning and lifecycle rules change in place.
+    expect(resources(s, 'aws_s3_bucket_versioning').input.lifecycle).toBeUndefined();
+    const model = validateDraft(quickstart()).model!;
+    const unprotected = planBlueprint(model, environmentOptions(model, { LUSTREFORM_UNPROTECT: '1' }));
+    expect(unprotected.stacks.flatMap((st): { protect: boolean }[] => (st.layer === 'storage' ? st.buckets : st.layer === 'lustre' ? st.fileSystems : [])).map((x) => x.protect)).toEqual([false, false, false]);
+    expect(environmentOptions(model, { LUSTREFORM_UNPROTECT: 'yes' }).problems).toEqual(["LUSTREFORM_UNPROTECT must be 1 (no prevent_destroy, for one deliberate destroy) or 0; got 'yes'"]);
   });
 
   test('adopted buckets are data sources: nothing created, configured or destroyed', () => {
