@@ -281,7 +281,7 @@ export function runbookMarkdown(m: Blueprint, file: string): string {
   if (!m.recovery.length) out.push('## Failover', '', 'This blueprint has no `recovery` entries: nothing is rebuilt at another site. Add one per file system that must survive the loss of its site.', '');
 
   out.push(...alarmSection(m, plan, file));
-  out.push('## What verify checks', '', '- `verify`: every file system found and AVAILABLE; every repository linked as the blueprint says (S3 path, events) and AVAILABLE; the last import and export task not failed; at least 10% free capacity; no alarm in ALARM and none missing; with `--mount`, nothing still `released`.', '- `verify --recovery`: each recovery repository\'s replica bucket exists and is versioned, its source bucket replicates into it, and backup copies at recovery sites are recent (one schedule interval plus a day).', '');
+  out.push('## What verify checks', '', '- `verify`: every file system found and AVAILABLE; every repository linked as the blueprint says (S3 path, events) and AVAILABLE; the last import and export task not failed; at least 10% free capacity; no alarm in ALARM and none missing; the key of every customer-managed-key repository bucket admits the file system\'s own FSx service-linked role (where its policy can be read); with `--mount`, nothing still `released`, and with `--sample N` N files of each repository read back match S3 (size and SHA-256).', '- `verify --recovery`: each recovery repository\'s replica bucket exists and is versioned, its source bucket replicates into it, and backup copies at recovery sites are recent (one schedule interval plus a day).', '');
   out.push(`Sites running file systems: ${primarySites.join(', ') || 'none'}.`, '');
   return out.join('\n');
 }
