@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { planBlueprint } from '../../src/plan/plan';
 import { synthesize } from '../../src/stacks/synth';
 import { validateDraft } from '../helpers/blueprints';
-import { featureBlueprints } from '../helpers/features';
+import { featureBlueprints, ON_CDKTN } from '../helpers/features';
 import { fakeAws } from '../helpers/runner-env';
 import { findAwsMirror, findTerraform, offlineEnv, satisfies, terraform, terraformAsync, type AwsMirror } from '../helpers/terraform';
 
@@ -155,7 +155,8 @@ describe('terraform validate on every generated stack', () => {
     }
   });
 
-  test('the workspaces stacks (tfe provider) are not validated, and say why; the bootstrap stacks (aws) are', async () => {
+  // On the cdktn leg the workspaces blueprints are left out (helpers/features.ts ON_CDKTN): nothing to look at here.
+  (ON_CDKTN ? test.skip : test)('the workspaces stacks (tfe provider) are not validated, and say why; the bootstrap stacks (aws) are', async () => {
     const all = await synthesizeAll(false);
     const tfe = [...all].filter(([, dir]) => requiresTfe(dir)).map(([key]) => key);
     expect(tfe).toEqual(expect.arrayContaining(['examples/terraform-cloud.yaml/cloud-tfc-workspaces']));
