@@ -10,6 +10,7 @@ import type { Blueprint, Bucket, DeploymentType, FileSystem, Network, Site, Stat
 import { isScratch, sameAccount } from '../../blueprint/model';
 import { directionsFrom, directionsInto } from '../../blueprint/topology';
 import { partitionOf } from '../../aws/regions';
+import { fsxS3RoleArn } from '../../aws/fsx';
 import { roleArn, withAccount } from '../../plan/arns';
 import { planBlueprint, stacksOf } from '../../plan/plan';
 import { deployedRecoveries, recoveredFileSystem } from '../../plan/recovery';
@@ -104,7 +105,7 @@ export function expectations(m: Blueprint, accountOf: (site: Site) => string): E
     ...m.recovery.map((rec) => ({ fs: recoveredFileSystem(m, rec), subject: `${rec.fileSystem.key}@${rec.site.key}`, standby: rec.standby as Standby, network: rec.network })),
   ];
   const replRole = (b: Bucket) => withAccount(roleArn(m, b.site, 'repl', b.key), accountOf(b.site));
-  const fsxRole = (site: Site) => `arn:${partitionOf(site.region)}:iam::${accountOf(site)}:role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/AWSServiceRoleForFSxS3Access_*`;
+  const fsxRole = (site: Site) => fsxS3RoleArn(partitionOf(site.region), accountOf(site), '*');
   const root = (site: Site) => `arn:${partitionOf(site.region)}:iam::${accountOf(site)}:root`;
 
   const buckets = [...m.buckets.values()].map((bucket): ExpectedBucket => {
