@@ -146,6 +146,20 @@ export interface BackupPlan extends Located {
   completionWindowMinutes: number;
   copyTo: BackupCopy[];
   vaultLock?: { mode: 'governance' | 'compliance'; minRetentionDays: number; maxRetentionDays: number; changeableForDays: number };
+  restoreTesting?: RestoreTesting;
+}
+
+/** AWS Backup restore testing of a plan's recovery points in the vault of one site (`backupPlans.<key>.restoreTesting`). */
+export interface RestoreTesting extends Located {
+  /** The tested site: the blueprint's `site`, else the plan's first copy target, else the plan's own site. */
+  site: Site;
+  schedule: string;
+  /** As written; undefined: the network of a recovery entry (`restoreTestNetwork`). */
+  network?: { subnetId: string; securityGroupIds: string[] };
+  algorithm: 'LATEST_WITHIN_WINDOW' | 'RANDOM_WITHIN_WINDOW';
+  selectionWindowDays: number;
+  startWindowHours: number;
+  validationWindowHours?: number;
 }
 
 export interface ArchiveRestore extends Located {

@@ -156,6 +156,9 @@ export function buildModel(file: string, data: Raw.LoadedBlueprint, written: Par
       return target ? [{ path: cpath, site: target, retentionDays: c.retentionDays ?? p.retentionDays }] : [];
     });
     if (!site) continue;
+    const rt = p.restoreTesting;
+    const rtPath = [...path, 'restoreTesting'];
+    const testedSite = rt && (rt.site === undefined ? (copyTo[0]?.site ?? site) : lookup(sites, 'site', rt.site, [...rtPath, 'site']));
     backupPlans.set(key, {
       key,
       path,
@@ -167,6 +170,7 @@ export function buildModel(file: string, data: Raw.LoadedBlueprint, written: Par
       completionWindowMinutes: p.completionWindowMinutes,
       copyTo,
       vaultLock: p.vaultLock,
+      restoreTesting: rt && testedSite ? { path: rtPath, site: testedSite, schedule: rt.schedule, network: rt.network, algorithm: rt.algorithm, selectionWindowDays: rt.selectionWindowDays, startWindowHours: rt.startWindowHours, validationWindowHours: rt.validationWindowHours } : undefined,
     });
   }
 

@@ -541,6 +541,51 @@ export interface BackupPlan {
      */
     changeableForDays: number;
   };
+  /**
+   * AWS Backup restore testing: on its schedule AWS restores a recovery point of every FSx file system in the backup vault of `site` into `network`, records whether the restore succeeded, and deletes the restored file system. Each test builds a whole file system of the backed-up size for the hours the restore takes (FSx charges for them). Off unless set.
+   */
+  restoreTesting?: {
+    /**
+     * AWS Backup cron expression with six fields, in UTC, of the tests, e.g. cron(0 5 ? * SAT *).
+     */
+    schedule: string;
+    /**
+     * Key of the site whose vault is tested: the plan's site or one of its copyTo sites; default the first copyTo site (a rehearsal of restoring there), else the plan's site.
+     */
+    site?: string;
+    /**
+     * Where the tests restore, at the tested site: an existing subnet and security groups (a restore otherwise takes the backed-up file system's groups, which do not exist at another site); default the network of the recovery entry of one of the plan's file systems at that site, when it names securityGroupIds.
+     */
+    network?: {
+      /**
+       * The subnet of the restored file system.
+       */
+      subnetId: string;
+      /**
+       * Existing security groups of the restored file system.
+       *
+       * @minItems 1
+       * @maxItems 50
+       */
+      securityGroupIds: string[];
+    };
+    /**
+     * LATEST_WITHIN_WINDOW (the recovery point a restore would use now) or RANDOM_WITHIN_WINDOW (any in the window).
+     */
+    algorithm: "LATEST_WITHIN_WINDOW" | "RANDOM_WITHIN_WINDOW";
+    /**
+     * Only recovery points created within this many days are tested, 1-365.
+     */
+    selectionWindowDays: number;
+    /**
+     * Hours a test may wait to start, 1-168.
+     */
+    startWindowHours: number;
+    /**
+     * Hours, 1-168, the restored file system stays for your own checks before AWS Backup deletes it; default none: deleted once the restore completes.
+     */
+    validationWindowHours?: number;
+  };
 }
 export interface ArchiveRestore {
   /**

@@ -2,7 +2,7 @@
  * Topology queries over the model: where a repository's data lives in S3, which way edges
  * replicate, which copy of a bucket a site can read, which storage classes a bucket's objects reach.
  */
-import type { ArchiveRestore, Blueprint, Bucket, FileSystem, Recovery, ReplicationEdge, Repository, Site } from './model';
+import type { ArchiveRestore, BackupPlan, Blueprint, Bucket, FileSystem, Recovery, ReplicationEdge, Repository, Site } from './model';
 import { schemaDefault } from './schema';
 
 /** `/a/b/` -> `/a/b`; `/` stays `/`. */
@@ -113,4 +113,18 @@ export function bucketReaders(m: Blueprint, bucket: Bucket): BucketReader[] {
   for (const fs of m.fileSystems.values()) if (fs.repositories.some((r) => r.bucket === bucket)) out.push({ fileSystem: fs, site: fs.site });
   for (const rec of m.recovery) if (rec.fileSystem.repositories.some((r) => replicaAt(m, r.bucket, rec.site)?.replica === bucket)) out.push({ fileSystem: rec.fileSystem, site: rec.site, recovery: rec });
   return out;
+}
+
+/**
+ * Where a plan's restore tests restore: the blueprint's `restoreTesting.network`, else the network
+ * of the first recovery entry of one of the plan's file systems at the tested site that names
+ * existing security groups (a group lustreform would create exists only once the standby is
+ * deployed). Undefined: none (PLN014 says so).
+ */
+export function restoreTestNetwork(m: Blueprint, plan: BackupPlan): { subnetId: string; securityGroupIds: string[]; from?: Recovery } | undefined {
+  const rt = plan.restoreTesting;
+  if (!rt) return undefined;
+  if (rt.network) return rt.network;
+  const rec = m.recovery.find((r) => r.site === rt.site && plan.fileSystems.includes(r.fileSystem) && r.network.securityGroupIds?.length);
+  return rec ? { subnetId: rec.network.subnetId, securityGroupIds: rec.network.securityGroupIds!, from: rec } : undefined;
 }

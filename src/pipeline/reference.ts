@@ -47,6 +47,8 @@ const SECTIONS: [string, Node][] = [
   ['backupPlans.<key>', defs.backupPlan],
   ['backupPlans.<key>.copyTo[]', defs.backupPlan.properties.copyTo.items],
   ['backupPlans.<key>.vaultLock', defs.backupPlan.properties.vaultLock],
+  ['backupPlans.<key>.restoreTesting', defs.backupPlan.properties.restoreTesting],
+  ['backupPlans.<key>.restoreTesting.network', defs.backupPlan.properties.restoreTesting.properties.network],
   ['archiveRestore[]', defs.archiveRestore],
   ['monitoring', defs.monitoring],
   ['recovery[]', defs.recovery],

@@ -65,3 +65,13 @@ export function restoreTrailLogBucketName(m: Blueprint, site: Site, accountId: s
 export function accessLogBucketName(m: Blueprint, site: Site, accountId: string): string {
   return `${m.name}-access-logs-${shortHash(`${site.key}/${site.region}`, 6)}-${accountId}`;
 }
+
+/**
+ * A restore testing plan or selection name: 1-50 letters, digits and underscores (the provider's
+ * validation of `name` on aws_backup_restore_testing_plan and _selection: ^[0-9A-Za-z_]+$, at most
+ * 50). Other characters become `_`; a longer name keeps 43 characters and a hash of the whole.
+ */
+export function restoreTestingName(raw: string): string {
+  const name = raw.replace(/[^0-9A-Za-z_]/g, '_');
+  return name.length <= 50 ? name : `${name.slice(0, 43)}_${shortHash(name, 6)}`;
+}

@@ -174,6 +174,22 @@ export function backupEventRules(m: Blueprint, site: Site): BackupEventRulePlan[
 }
 
 /**
+ * Restore jobs that fail or are aborted in the site's account and region: the restore tests of
+ * `restoreTesting` (and any other AWS Backup restore there). Restore job events carry `status`,
+ * not `state` (AWS Backup Developer Guide, "Monitoring AWS Backup events using Amazon
+ * EventBridge": "Some events report status: COMPLETED whereas other events report state:
+ * COMPLETED. This is consistent with the AWS Backup API"; RestoreJob.Status is
+ * PENDING | RUNNING | COMPLETED | ABORTED | FAILED). The pattern names no other detail field,
+ * so no field the event might lack keeps it from matching.
+ */
+export function restoreEventRules(m: Blueprint, site: Site): BackupEventRulePlan[] {
+  if (!m.monitoring.enabled) return [];
+  return [
+    { key: 'restore_failed', name: `${alarmPrefix(m, site)}restore-job-failed`, description: `AWS Backup restore jobs (restore tests) in ${site.region} that fail (lustreform)`, pattern: { source: ['aws.backup'], 'detail-type': ['Restore Job State Change'], detail: { status: ['FAILED', 'ABORTED'] } }, topicArn: alarmTopicArn(m, site) },
+  ];
+}
+
+/**
  * An archive restore's alarms: its function failing (an invocation error: timeouts, crashes; a
  * failed message alone is reported back to the queue, not an error), its queue not draining (the
  * oldest message older than RESTORE_BACKLOG_SECONDS: throttled, or the event source mapping

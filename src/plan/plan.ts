@@ -59,7 +59,7 @@ export function planBlueprint(m: Blueprint, options: PlanOptions = {}): Plan {
     const lustre = lustreAt(m, site, recoveries);
     const protection = protectionAt(m, site);
     const storage = storageAt(m, site);
-    const runs = storage || replication.configurations.length || lustre.fileSystems.length || protection.backupPlans.length || protection.archiveRestore.length;
+    const runs = storage || replication.configurations.length || lustre.fileSystems.length || protection.backupPlans.length || protection.restoreTests.length || protection.archiveRestore.length;
     const board = dashboard(m, site, { fileSystems: fileSystemsAt(m, site, recoveries), rules: replicatingBuckets(m, site).flatMap((b) => directionsFrom(m, b).map((d) => ({ d, ruleId: ruleId(d) }))), vault: hasVault(m, site) });
     const topics = runs ? alarmTopics(m, site, [site.region]) : [];
     if (storage || topics.length) add(site, 'storage', { buckets: [], replicationRoles: [], ...storage, alarmTopics: topics, dashboard: lustre.fileSystems.length ? undefined : board, otherRegions: [] }, []);
@@ -68,8 +68,8 @@ export function planBlueprint(m: Blueprint, options: PlanOptions = {}): Plan {
       add(site, 'replication', { configurations: replication.configurations, alarmTopics: alarmTopics(m, site, regions), otherRegions: regions }, replication.waitsFor.map((s) => [s, 'storage']));
     }
     if (lustre.fileSystems.length) add(site, 'lustre', { fileSystems: lustre.fileSystems, dashboard: board, otherRegions: [] }, [[site, 'storage'], ...lustre.reads.map((s): [Site, Layer] => [s, 'storage'])]);
-    if (protection.backupPlans.length || protection.archiveRestore.length) {
-      add(site, 'protection', { backupPlans: protection.backupPlans, archiveRestore: protection.archiveRestore, restoreTrail: protection.restoreTrail, backupEvents: protection.backupEvents, otherRegions: [] }, [[site, 'storage'], ...protection.waitsFor]);
+    if (protection.backupPlans.length || protection.restoreTests.length || protection.archiveRestore.length) {
+      add(site, 'protection', { backupPlans: protection.backupPlans, restoreTests: protection.restoreTests, archiveRestore: protection.archiveRestore, restoreTrail: protection.restoreTrail, backupEvents: protection.backupEvents, otherRegions: [] }, [[site, 'storage'], ...protection.waitsFor]);
     }
   }
   if (options.unprotect) {

@@ -10,8 +10,9 @@ import { partitionOf } from '../aws/regions';
 import { accountOf, objectsArn, restoreTrailLogBucketName, restoreTrailName, roleName, shortHash, vaultArn, vaultName } from './arns';
 import { operationalBucket } from './operational';
 import { serviceTrust } from '../aws/policies';
-import { backupEventRules, backupPlanAlarms, restoreAlarms } from './monitoring';
-import type { ArchiveRestorePlan, ArchiveRestoreTrailPlan, BackupEventRulePlan, BackupPlanPlan, Layer, RestoreFunctionPlan } from './types';
+import { backupEventRules, backupPlanAlarms, restoreAlarms, restoreEventRules } from './monitoring';
+import { restoreTestPlan, restoreTestsAt } from './restore-testing';
+import type { ArchiveRestorePlan, ArchiveRestoreTrailPlan, BackupEventRulePlan, BackupPlanPlan, Layer, RestoreFunctionPlan, RestoreTestPlan } from './types';
 
 /** How long the archive-restore trail's own log objects are kept. */
 export const TRAIL_LOG_EXPIRATION_DAYS = 30;
@@ -178,16 +179,18 @@ export function backupPlanPlan(m: Blueprint, plan: BackupPlan): BackupPlanPlan {
   };
 }
 
-/** The backup plans run at `site` and the archive restores deployed there (with their one trail), and what backup plans wait for (the file systems, the vaults copies go to). */
+/** The backup plans run at `site`, the restore tests run there, the archive restores deployed there (with their one trail), and what backup plans wait for (the file systems, the vaults copies go to). */
 export function protectionAt(
   m: Blueprint,
   site: Site,
-): { backupPlans: BackupPlanPlan[]; archiveRestore: ArchiveRestorePlan[]; restoreTrail?: ArchiveRestoreTrailPlan; backupEvents: BackupEventRulePlan[]; waitsFor: [Site, Layer][] } {
+): { backupPlans: BackupPlanPlan[]; restoreTests: RestoreTestPlan[]; archiveRestore: ArchiveRestorePlan[]; restoreTrail?: ArchiveRestoreTrailPlan; backupEvents: BackupEventRulePlan[]; waitsFor: [Site, Layer][] } {
   const plans = plansAt(m, site);
+  const tests = restoreTestsAt(m, site);
   const restores = archiveRestoreEntries(m).filter((e) => e.bucket.site === site);
   return {
     backupPlans: plans.map((p) => backupPlanPlan(m, p)),
-    backupEvents: plans.length ? backupEventRules(m, site) : [],
+    restoreTests: tests.map((p) => restoreTestPlan(m, p)),
+    backupEvents: [...(plans.length ? backupEventRules(m, site) : []), ...(tests.length ? restoreEventRules(m, site) : [])],
     archiveRestore: restores.map((e) => archiveRestorePlan(m, e)),
     restoreTrail: restores.length ? archiveRestoreTrail(m, site, restores) : undefined,
     waitsFor: plans.flatMap((p): [Site, Layer][] => [[site, 'lustre'], ...p.copyTo.map((c): [Site, Layer] => [c.site, 'storage'])]),

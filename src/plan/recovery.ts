@@ -69,5 +69,3 @@ export function recoveredFileSystem(m: Blueprint, rec: Recovery): FileSystem {
   };
 }
 
-/** Hours a copy may take to arrive after its backup. */
-export const COPY_LAG_HOURS = 24;

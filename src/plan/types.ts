@@ -249,6 +249,25 @@ export interface BackupPlanPlan {
   alarms: AlarmPlan[];
 }
 
+/** AWS Backup restore testing of one backup plan's recovery points in the vault of the tested site (its protection stack). */
+export interface RestoreTestPlan {
+  /** The backup plan's key. */
+  key: string;
+  /** The restore testing plan's name (letters, digits, underscores; at most 50). */
+  name: string;
+  selectionName: string;
+  schedule: string;
+  startWindowHours: number;
+  algorithm: 'LATEST_WITHIN_WINDOW' | 'RANDOM_WITHIN_WINDOW';
+  /** The tested site's vault: the only one its tests pick recovery points from. */
+  vaultArn: string;
+  selectionWindowDays: number;
+  validationWindowHours?: number;
+  /** RestoreMetadataOverrides: the tested site's network (list values as JSON array strings). */
+  metadataOverrides: Record<string, string>;
+  role: { name: string; description: string; trust: Statement[]; managedPolicies: { name: string; arn: string }[] };
+}
+
 export interface ArchiveRestorePlan {
   /** `<bucket key>[_<hash of the prefix>]`: what the entry's resources are keyed by. */
   key: string;
@@ -352,6 +371,7 @@ export interface LustreStackPlan extends StackBase {
 export interface ProtectionStackPlan extends StackBase {
   layer: 'protection';
   backupPlans: BackupPlanPlan[];
+  restoreTests: RestoreTestPlan[];
   archiveRestore: ArchiveRestorePlan[];
   /** The trail of the site's archive restores; undefined when there are none. */
   restoreTrail?: ArchiveRestoreTrailPlan;

@@ -23,7 +23,7 @@ import { partitionOf } from '../aws/regions';
 import { accountOf } from '../plan/arns';
 import type { Bucket, Site } from '../blueprint/model';
 import { schemaDefault } from '../blueprint/schema';
-import { COPY_LAG_HOURS } from '../plan/recovery';
+import { COPY_LAG_HOURS } from '../aws/backup';
 import { cdkCli } from '../stacks/cdk-cli';
 
 const RTO_COLD = 'file system creation (typically 10-30 minutes), then the metadata import; contents load on first read, or with hydrate';

@@ -9,6 +9,7 @@ import { recoveryRules } from './recovery';
 import { referenceRules } from './references';
 import { replicationRules } from './replication';
 import { repositoryRules } from './repositories';
+import { restoreTestingRules } from './restore-testing';
 import { safetyRules } from './safety';
 import { securityRules } from './security';
 import { siteRules } from './sites';
@@ -33,6 +34,7 @@ export const RULES: readonly Rule[] = [
   ...repositoryRules,
   ...safetyRules,
   ...backupRules,
+  ...restoreTestingRules,
   ...archiveRules,
   ...recoveryRules,
   ...monitoringRules,

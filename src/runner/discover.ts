@@ -5,6 +5,7 @@
 import { paginateDescribeDataRepositoryAssociations, paginateDescribeFileSystems, type DataRepositoryAssociation, type FileSystem as FsxFileSystem } from '@aws-sdk/client-fsx';
 import type { Blueprint, FileSystem, Repository, Site } from '../blueprint/model';
 import { recoveredFileSystem } from '../plan/recovery';
+import { RESTORE_TEST_TAG } from '../plan/restore-testing';
 import type { SiteClients } from './aws';
 import { Backoff, type Clock } from './time';
 import { normalizeFsPath } from '../blueprint/topology';
@@ -34,14 +35,14 @@ export interface Discovery {
 
 const tag = (fs: FsxFileSystem, key: string) => fs.Tags?.find((t) => t.Key === key)?.Value;
 
-/** The blueprint's file systems running at `site`, found by tags (`lustreform:blueprint`, `:site`, `:filesystem`). */
+/** The blueprint's file systems running at `site`, found by tags (`lustreform:blueprint`, `:site`, `:filesystem`); never a copy a restore test made (RESTORE_TEST_TAG), which may carry the backed-up file system's tags. */
 export async function discover(model: Blueprint, site: Site, clients: SiteClients, fileSystems = [...model.fileSystems.values()].filter((f) => f.site === site)): Promise<Discovery> {
   const all: FsxFileSystem[] = [];
   for await (const page of paginateDescribeFileSystems({ client: clients.fsx }, {})) all.push(...(page.FileSystems ?? []));
   const found: LiveFileSystem[] = [];
   const missing: FileSystem[] = [];
   for (const fs of fileSystems) {
-    const live = all.find((f) => f.FileSystemType === 'LUSTRE' && tag(f, 'lustreform:blueprint') === model.name && tag(f, 'lustreform:site') === site.key && tag(f, 'lustreform:filesystem') === fs.key && f.Lifecycle !== 'DELETING');
+    const live = all.find((f) => f.FileSystemType === 'LUSTRE' && tag(f, 'lustreform:blueprint') === model.name && tag(f, 'lustreform:site') === site.key && tag(f, 'lustreform:filesystem') === fs.key && f.Lifecycle !== 'DELETING' && tag(f, RESTORE_TEST_TAG) === undefined);
     if (!live?.FileSystemId) {
       missing.push(fs);
       continue;

@@ -12,7 +12,7 @@ import { discoverSites, type LiveFileSystem } from './discover';
 import { HEADROOM, freeBytes } from './preflight';
 import { expectedIntervalHours } from '../aws/cron';
 import { replicaAt, s3Uri } from '../blueprint/topology';
-import { COPY_LAG_HOURS } from '../plan/recovery';
+import { COPY_LAG_HOURS } from '../aws/backup';
 import { alarmPrefix } from '../plan/monitoring';
 import { planBlueprint, plannedAlarms } from '../plan/plan';
 import { paginateDescribeAlarms, type MetricAlarm } from '@aws-sdk/client-cloudwatch';

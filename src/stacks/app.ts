@@ -9,6 +9,7 @@ import { LustreformBucket } from './bucket';
 import { ArchiveRestoreAutomation, ArchiveRestoreTrail } from './archive-restore';
 import { BatchReplicationAccess } from './batch-replication';
 import { FileSystemBackupPlan, SiteBackupVault } from './backup';
+import { RestoreTesting } from './restore-testing';
 import { LustreFileSystem } from './lustre';
 import { BucketReplication, ReplicationRole } from './replication';
 import { AlarmTopic, renderBackupEvents, renderDashboard, withFileSystemIds } from './monitoring';
@@ -88,6 +89,7 @@ function buildStack(app: App, plan: StackPlan): SiteStack {
       break;
     case 'protection':
       for (const p of plan.backupPlans) new FileSystemBackupPlan(stack, `backup-plan-${p.key}`, { plan: stack.resolve(p) });
+      for (const t of plan.restoreTests) new RestoreTesting(stack, `restore-testing-${t.key}`, { test: stack.resolve(t) });
       if (plan.restoreTrail) new ArchiveRestoreTrail(stack, 'archive-restore-trail', { trail: stack.resolve(plan.restoreTrail) });
       for (const r of plan.archiveRestore) new ArchiveRestoreAutomation(stack, `archive-restore-${r.key}`, { restore: stack.resolve(r) });
       renderBackupEvents(stack, stack.resolve(plan.backupEvents));

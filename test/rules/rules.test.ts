@@ -157,6 +157,14 @@ const CASES: Case[] = [
   },
   { id: 'PLN012', mutate: (d) => (d.sites.recovery.operationalKmsKeyArn = 'arn:aws:kms:eu-central-1:222222222222:key/v'), path: 'sites.recovery.operationalKmsKeyArn' },
   { id: 'PLN011', mutate: (d) => (d.sites.recovery.backupVaultKmsKeyArn = 'arn:aws:kms:eu-central-1:222222222222:key/v'), path: 'sites.recovery.backupVaultKmsKeyArn' },
+  { id: 'PLN013', mutate: (d) => { d.sites.third = { account: 'prod', region: 'us-east-1' }; d.backupPlans.nightly.restoreTesting.site = 'third'; }, path: 'backupPlans.nightly.restoreTesting.site' },
+  // No recovery entry at the plan's own site gives a network there.
+  { id: 'PLN014', mutate: (d) => (d.backupPlans.nightly.restoreTesting.site = 'primary'), path: 'backupPlans.nightly.restoreTesting' },
+  { id: 'PLN015', mutate: (d) => (d.backupPlans.nightly.restoreTesting.schedule = 'cron(0 5 * * *)'), path: 'backupPlans.nightly.restoreTesting.schedule' },
+  { id: 'PLN015', mutate: (d) => (d.backupPlans.nightly.restoreTesting.validationWindowHours = 200), path: 'backupPlans.nightly.restoreTesting.validationWindowHours' },
+  // Weekly backups copied within a day: up to 192 h between copies, more than the default 7-day window.
+  { id: 'PLN016', mutate: (d) => (d.backupPlans.nightly.schedule = 'cron(0 3 ? * SUN *)'), path: 'backupPlans.nightly.restoreTesting.selectionWindowDays' },
+  { id: 'PLN017', mutate: (d) => (d.backupPlans.weekly = { ...d.backupPlans.nightly, schedule: 'cron(0 4 ? * SUN *)', restoreTesting: { schedule: 'cron(0 6 ? * SUN *)', selectionWindowDays: 9 } }), path: 'backupPlans.weekly.restoreTesting' },
   { id: 'RST001', mutate: (d) => (d.archiveRestore[0].days = 0), path: 'archiveRestore[0].days' },
   { id: 'RST002', mutate: (d) => (d.archiveRestore[0].tier = 'Expedited'), path: 'archiveRestore[0].tier' },
   { id: 'RST003', mutate: (d) => d.archiveRestore.push({ bucket: 'input', prefix: 'ExtData/archive/' }), path: 'archiveRestore[1].prefix' },
@@ -209,7 +217,7 @@ describe('semantic rules', () => {
   });
 
   test('every rule has a case here', () => {
-    expect(CASES.map((c) => c.id).sort()).toEqual(RULES.map((r) => r.id).sort());
+    expect([...new Set(CASES.map((c) => c.id))].sort()).toEqual(RULES.map((r) => r.id).sort());
   });
 
   test('rule IDs are unique and every rule documents itself in one line', () => {
