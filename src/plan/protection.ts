@@ -19,7 +19,8 @@ export const TRAIL_LOG_EXPIRATION_DAYS = 30;
 /**
  * The managed policy of the AWS Backup service role of a plan: backups and copies only.
  * `...ForRestores` would let the role create and delete EC2/EBS/RDS/EFS/DynamoDB resources, and
- * lustreform never runs a restore job through it (failover restores through Terraform's `backup_id`).
+ * lustreform never runs a restore job through it (failover restores through Terraform's
+ * `backup_id`; restore tests have their own role at the tested site, src/plan/restore-testing.ts).
  */
 export const BACKUP_MANAGED_POLICIES = ['AWSBackupServiceRolePolicyForBackup'] as const;
 

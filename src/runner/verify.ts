@@ -22,6 +22,7 @@ import { admits } from './doctor/key-policy';
 import { fsxKeyStatement, fsxS3RoleArn } from '../aws/fsx';
 import { partitionOf } from '../aws/regions';
 import { sampleRepositories } from './sample';
+import { verifyRestoreTests } from './restore-tests';
 
 export type { Check, Verdict } from './checks';
 
@@ -147,7 +148,7 @@ export async function verifyAlarms(model: Blueprint, opts: Pick<VerifyOptions, '
   return checks;
 }
 
-/** For every recovery entry: the replicas exist, are versioned, and the source replicates into them. */
+/** For every recovery entry: the replicas exist, are versioned, and the source replicates into them; backup copies are recent; the last restore tests passed. */
 export async function verifyRecovery(model: Blueprint, opts: Pick<VerifyOptions, 'site' | 'clientsFor' | 'now'>): Promise<Check[]> {
   const checks: Check[] = [];
   const add = (check: string, subject: string, ok: boolean, detail: string) => checks.push({ check, subject, result: ok ? 'ok' : 'fail', detail });
@@ -183,6 +184,7 @@ export async function verifyRecovery(model: Blueprint, opts: Pick<VerifyOptions,
       add('backup copies recent', `${plan.key} -> ${copy.site.key} (${vault})`, age !== undefined && age <= maxAge, age === undefined ? 'no completed copy in the vault yet' : `newest copy ${age.toFixed(1)} h old (at most ${maxAge} h for ${plan.schedule})`);
     }
   }
+  checks.push(...(await verifyRestoreTests(model, { site: opts.site, clientsFor: (site) => opts.clientsFor(site), now: opts.now })));
   return checks;
 }
 

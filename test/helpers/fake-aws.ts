@@ -35,6 +35,10 @@ export class FakeAws {
   readonly cloudwatch = new FakeCloudWatch();
   /** AWS Backup recovery points by vault name. */
   recoveryPoints: Record<string, { RecoveryPointArn: string; CreationDate: number; Status: string; ResourceType: string }[]> = {};
+  /** AWS Backup restore testing plans, each in one region (GetRestoreTestingPlan answers only there). */
+  restoreTestingPlans: { name: string; region: string; arn: string; created: Date }[] = [];
+  /** AWS Backup restore jobs; a restore test's carry CreatedBy.RestoreTestingPlanArn. */
+  restoreJobs: { region: string; RestoreJobId: string; Status: string; CreationDate: Date; CompletionDate?: Date; RecoveryPointCreationDate?: Date; StatusMessage?: string; ValidationStatus?: string; CreatedBy?: { RestoreTestingPlanArn: string } }[] = [];
   /** Describe calls before a task goes PENDING -> EXECUTING -> SUCCEEDED (each step). */
   taskSteps = 1;
   /** Paths whose import fails (the task ends FAILED). */
@@ -98,6 +102,7 @@ export class FakeAws {
     if (target.startsWith('GraniteServiceVersion20100801.')) return this.json(req, res, 'cloudwatch', target.split('.')[1], '1.0');
     if ((req.url ?? '').startsWith('/v20180820/')) return this.s3control(req, res);
     if ((req.url ?? '').startsWith('/backup-vaults/')) return this.backup(req, res);
+    if (/^\/(restore-testing\/plans\/|restore-jobs)/.test(req.url ?? '')) return this.restoreTesting(req, res);
     if (String(req.headers['content-type'] ?? '').includes('x-www-form-urlencoded')) return this.sts(req, res);
     return this.s3.handle(req, res);
   }
@@ -198,6 +203,32 @@ export class FakeAws {
     const body = JSON.stringify({ RecoveryPoints: this.recoveryPoints[vault] ?? [] });
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     res.end(body);
+  }
+
+  /**
+   * AWS Backup restore testing (REST-JSON): GetRestoreTestingPlan (ResourceNotFoundException, 404,
+   * outside the plan's region) and ListRestoreJobs, filtered as AWS filters: only the jobs the named
+   * plan created (exact ARN), in the region asked.
+   */
+  private async restoreTesting(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const region = regionOf(req);
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      const text = JSON.stringify(body, (_k, v) => (typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? Date.parse(v) / 1000 : v));
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+      res.end(text);
+    };
+    if (url.pathname.startsWith('/restore-testing/plans/')) {
+      const name = decodeURIComponent(url.pathname.split('/')[3]);
+      this.calls.push({ service: 'backup', op: 'GetRestoreTestingPlan', input: { name, region } });
+      const plan = this.restoreTestingPlans.find((p) => p.name === name && p.region === region);
+      if (!plan) return send(404, { message: `Restore testing plan ${name} not found` }, { 'x-amzn-errortype': 'ResourceNotFoundException' });
+      return send(200, { RestoreTestingPlan: { RestoreTestingPlanName: name, RestoreTestingPlanArn: plan.arn, CreationTime: plan.created, ScheduleExpression: 'cron(0 5 ? * SAT *)', RecoveryPointSelection: { Algorithm: 'LATEST_WITHIN_WINDOW', IncludeVaults: ['*'], RecoveryPointTypes: ['SNAPSHOT'] } } });
+    }
+    const byPlan = url.searchParams.get('restoreTestingPlanArn');
+    this.calls.push({ service: 'backup', op: 'ListRestoreJobs', input: { restoreTestingPlanArn: byPlan, region } });
+    const jobs = this.restoreJobs.filter((j) => j.region === region && (!byPlan || j.CreatedBy?.RestoreTestingPlanArn === byPlan)).map(({ region: _r, ...j }) => j);
+    return send(200, { RestoreJobs: jobs });
   }
 
   /** STS (query protocol): AssumeRole hands out test credentials; GetCallerIdentity names account 111111111111. */

@@ -26,6 +26,15 @@ function applyMultiSite(a: FakeAws, { versioned = true, replicating = true } = {
   // The alarms apply created, each in the region it lives in, all OK.
   for (const { region, alarm } of plannedAlarms(planBlueprint(validateDraft(multiSite()).model!))) a.cloudwatch.alarms.push({ region, AlarmName: alarm.name, StateValue: 'OK' });
   a.recoveryPoints['climate-recovery'] = [{ RecoveryPointArn: 'arn:aws:fsx:eu-west-1:222222222222:backup/backup-0123456789abcdef0', CreationDate: Date.now() / 1000 - 6 * 3600, Status: 'COMPLETED', ResourceType: 'FSx' }];
+  // The restore testing plan at the recovery site, a month old, and its last weekly test two days ago.
+  a.restoreTestingPlans.push({ name: 'climate_nightly', region: 'eu-west-1', arn: RESTORE_PLAN_ARN, created: hoursAgo(30 * 24) });
+  a.restoreJobs.push(restoreJob('COMPLETED', 48));
+}
+
+const RESTORE_PLAN_ARN = 'arn:aws:backup:eu-west-1:222222222222:restore-testing-plan:climate_nightly-1a2b3c';
+const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000);
+function restoreJob(Status: string, finishedHoursAgo: number, extra: Record<string, unknown> = {}) {
+  return { region: 'eu-west-1', RestoreJobId: `job-${Status}-${finishedHoursAgo}`, Status, CreationDate: hoursAgo(finishedHoursAgo + 3), CompletionDate: hoursAgo(finishedHoursAgo), RecoveryPointCreationDate: hoursAgo(finishedHoursAgo + 30), CreatedBy: { RestoreTestingPlanArn: RESTORE_PLAN_ARN }, ...extra };
 }
 
 describe('lustreform verify', () => {
@@ -38,7 +47,7 @@ describe('lustreform verify', () => {
     expect(r.code).toBe(0);
     const names = result.checks.map((c: { check: string }) => c.check);
     expect(result.checks.filter((c: { check: string }) => c.check === 'alarms not in ALARM').map((c: { subject: string }) => c.subject).sort()).toEqual(['primary (eu-central-1)', 'primary (eu-west-1)', 'recovery (eu-central-1)', 'recovery (eu-west-1)']);
-    for (const n of ['file system available', 'repository available', 'repository as blueprint', 'free capacity', 'replica exists', 'replica versioned', 'replication configured', 'backup copies recent']) expect(names).toContain(n);
+    for (const n of ['file system available', 'repository available', 'repository as blueprint', 'free capacity', 'replica exists', 'replica versioned', 'replication configured', 'backup copies recent', 'restore test passed']) expect(names).toContain(n);
     expect(aws.calls.filter((c) => c.op === 'AssumeRole').map((c) => c.input.RoleArn)).toContain('arn:aws:iam::111111111111:role/deployer');
   });
 
@@ -99,8 +108,67 @@ describe('lustreform verify', () => {
     const r = await run('verify', '-b', file, '--recovery', '--format', 'json');
     expect(r.code).toBe(1);
     const checks = JSON.parse(r.out).checks;
-    expect(new Set(checks.map((c: { check: string }) => c.check))).toEqual(new Set(['replica exists', 'replica versioned', 'replication configured', 'backup copies recent']));
+    expect(new Set(checks.map((c: { check: string }) => c.check))).toEqual(new Set(['replica exists', 'replica versioned', 'replication configured', 'backup copies recent', 'restore test passed']));
     expect(checks.find((c: { check: string }) => c.check === 'backup copies recent')).toMatchObject({ result: 'fail', subject: 'nightly -> recovery (climate-recovery)', detail: expect.stringContaining('72.0 h old (at most 48 h') });
     expect(aws.count('DescribeFileSystems')).toBe(0);
+  });
+
+  describe('--recovery: restore tests (restoreTesting)', () => {
+    const restoreRow = async () => {
+      const { file } = writeDraft(multiSite());
+      const r = await run('verify', '-b', file, '--recovery', '--format', 'json');
+      return { code: r.code, row: JSON.parse(r.out).checks.find((c: { check: string }) => c.check === 'restore test passed') };
+    };
+
+    test('the last test at the recovery site succeeded: ok, read in its region by the plan AWS names', async () => {
+      applyMultiSite(aws);
+      // Another plan's jobs (and a newer one) are not this plan's result.
+      aws.restoreJobs.push({ ...restoreJob('FAILED', 1), CreatedBy: { RestoreTestingPlanArn: 'arn:aws:backup:eu-west-1:222222222222:restore-testing-plan:other-9z' } });
+      const { code, row } = await restoreRow();
+      expect(code).toBe(0);
+      expect(row).toMatchObject({ subject: 'nightly @recovery (climate_nightly)', result: 'ok', detail: expect.stringMatching(/^the last test restored the recovery point of \S+ 48\.0 h ago$/) });
+      expect(aws.calls.filter((c) => c.op === 'ListRestoreJobs').map((c) => c.input)).toEqual([{ restoreTestingPlanArn: RESTORE_PLAN_ARN, region: 'eu-west-1' }]);
+    });
+
+    test('a failed last test fails with what AWS said; a running one does not hide it', async () => {
+      applyMultiSite(aws);
+      aws.restoreJobs.push(restoreJob('FAILED', 5, { StatusMessage: 'Subnet subnet-0def1234abc567890 does not exist' }), { ...restoreJob('RUNNING', 0), CompletionDate: undefined });
+      const { code, row } = await restoreRow();
+      expect(code).toBe(1);
+      expect(row).toMatchObject({ result: 'fail', detail: expect.stringMatching(/^the last test failed 5\.0 h ago, .*Subnet subnet-0def1234abc567890 does not exist; a test is running now$/) });
+    });
+
+    test('no test for longer than the schedule allows fails; a plan too new to have run one skips', async () => {
+      applyMultiSite(aws);
+      aws.restoreJobs = [restoreJob('COMPLETED', 400)];
+      const stale = await restoreRow();
+      expect(stale.row).toMatchObject({ result: 'fail', detail: expect.stringContaining('more than the 216 h its schedule allows') });
+      aws.restoreJobs = [];
+      aws.restoreTestingPlans[0].created = hoursAgo(10);
+      const young = await restoreRow();
+      expect(young.code).toBe(0);
+      expect(young.row).toMatchObject({ result: 'skip', detail: expect.stringContaining('no restore test has finished yet') });
+      aws.restoreTestingPlans[0].created = hoursAgo(500);
+      expect((await restoreRow()).row).toMatchObject({ result: 'fail', detail: expect.stringContaining('no restore test has finished in 500 h') });
+    });
+
+    test("a restore test's copy, tagged as the file system it restores, is never taken for it", async () => {
+      applyMultiSite(aws);
+      aws.addFileSystem('fs-0cccccccccccccccc', { 'lustreform:blueprint': 'climate', 'lustreform:site': 'primary', 'lustreform:filesystem': 'archive', 'awsbackup-restore-test': 'climate_nightly' }, 4800);
+      aws.fileSystems.unshift(aws.fileSystems.pop());
+      const { file } = writeDraft(multiSite());
+      const r = await run('verify', '-b', file, '--format', 'json');
+      const subjects = JSON.parse(r.out).checks.filter((c: { check: string }) => c.check === 'file system available').map((c: { subject: string }) => c.subject);
+      expect(subjects).toContain('primary/archive (fs-0bbbbbbbbbbbbbbbb)');
+      expect(subjects.join()).not.toContain('fs-0cccccccccccccccc');
+    });
+
+    test('a plan not deployed (or deployed in another region) fails, naming the stack to apply', async () => {
+      applyMultiSite(aws);
+      aws.restoreTestingPlans[0].region = 'eu-central-1';
+      const { code, row } = await restoreRow();
+      expect(code).toBe(1);
+      expect(row).toMatchObject({ result: 'fail', detail: "no restore testing plan climate_nightly at site 'recovery' (eu-west-1); apply climate-recovery-protection" });
+    });
   });
 });

@@ -95,3 +95,68 @@ describe('protection layer: AWS Backup', () => {
     expect(resources(stacks['quickstart-dr-storage'], 'aws_backup_vault_policy')).toEqual({});
   });
 });
+
+describe('protection layer: AWS Backup restore testing', () => {
+  test('tested at the copy target: a plan on its vault only, an FSx selection on the recovery network, a restore role, failures to the alarm topic', () => {
+    const { stacks, manifest } = synthDraft(multiSite());
+    const stack = stacks['climate-recovery-protection'];
+    expect(resources(stack, 'aws_backup_restore_testing_plan').nightly).toMatchObject({
+      name: 'climate_nightly',
+      schedule_expression: 'cron(0 5 ? * SAT *)',
+      start_window_hours: 24,
+      recovery_point_selection: [{ algorithm: 'LATEST_WITHIN_WINDOW', include_vaults: ['arn:aws:backup:eu-west-1:222222222222:backup-vault:climate-recovery'], recovery_point_types: ['SNAPSHOT'], selection_window_days: 7 }],
+    });
+    const selection = resources(stack, 'aws_backup_restore_testing_selection').nightly_fsx;
+    expect(selection).toMatchObject({
+      name: 'climate_nightly_fsx',
+      restore_testing_plan_name: '${aws_backup_restore_testing_plan.nightly.name}',
+      protected_resource_type: 'FSx',
+      protected_resource_arns: ['*'],
+      iam_role_arn: '${aws_iam_role.restore_test_nightly.arn}',
+    });
+    expect(selection.validation_window_hours).toBeUndefined();
+    // The recovery entry's network, as JSON lists (the form AWS Backup's restore metadata takes).
+    expect(JSON.parse(selection.restore_metadata_overrides.subnetIds)).toEqual(['subnet-0def1234abc567890']);
+    expect(JSON.parse(selection.restore_metadata_overrides.securityGroupIds)).toEqual(['sg-0def1234abc567890']);
+    const role = resources(stack, 'aws_iam_role').restore_test_nightly;
+    expect(JSON.parse(role.assume_role_policy).Statement[0]).toMatchObject({ Principal: { Service: 'backup.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' } } });
+    expect(Object.values(resources(stack, 'aws_iam_role_policy_attachment')).map((a) => a.policy_arn)).toEqual(['arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores']);
+    const rule = resources(stack, 'aws_cloudwatch_event_rule').restore_failed;
+    expect(JSON.parse(rule.event_pattern)).toEqual({ source: ['aws.backup'], 'detail-type': ['Restore Job State Change'], detail: { status: ['FAILED', 'ABORTED'] } });
+    expect(resources(stack, 'aws_cloudwatch_event_target').restore_failed.arn).toBe('arn:aws:sns:eu-west-1:222222222222:climate-recovery-alarms');
+    // Nothing of it at the plan's own site; the tested site's stack needs only its own vault.
+    expect(resources(stacks['climate-primary-protection'], 'aws_backup_restore_testing_plan')).toEqual({});
+    expect(manifest.stacks['climate-recovery-protection'].dependencies).toContain('climate-recovery-storage');
+    expect(JSON.stringify(stack)).not.toContain('eu-central-1');
+  });
+
+  test('every field: the site, network, algorithm and windows as written; a long name kept within 50 characters', () => {
+    const d = multiSite();
+    d.name = 'a-long-blueprint-name-24';
+    const key = 'nightly-copies-of-the-archive-fs';
+    d.backupPlans[key] = d.backupPlans.nightly;
+    delete d.backupPlans.nightly;
+    d.backupPlans[key].restoreTesting = { schedule: 'cron(0 5 ? * SAT *)', site: 'primary', network: { subnetId: 'subnet-0abc1234def567890', securityGroupIds: ['sg-0abc1234def567890', 'sg-0abc1234def567891'] }, algorithm: 'RANDOM_WITHIN_WINDOW', selectionWindowDays: 3, startWindowHours: 6, validationWindowHours: 4 };
+    const { stacks } = synthDraft(d);
+    const stack = stacks[`${d.name}-primary-protection`];
+    const plan = resources(stack, 'aws_backup_restore_testing_plan')[key];
+    expect(plan.name.length).toBeLessThanOrEqual(50);
+    expect(plan.name).toMatch(/^[0-9A-Za-z_]+$/);
+    expect(plan).toMatchObject({ start_window_hours: 6, recovery_point_selection: [{ algorithm: 'RANDOM_WITHIN_WINDOW', include_vaults: [`arn:aws:backup:eu-central-1:111111111111:backup-vault:${d.name}-primary`], selection_window_days: 3 }] });
+    const selection = resources(stack, 'aws_backup_restore_testing_selection')[`${key}_fsx`];
+    expect(selection.name).toMatch(/^[0-9A-Za-z_]{1,50}$/);
+    expect(selection.validation_window_hours).toBe(4);
+    expect(JSON.parse(selection.restore_metadata_overrides.securityGroupIds)).toEqual(['sg-0abc1234def567890', 'sg-0abc1234def567891']);
+    expect(resources(stacks[`${d.name}-recovery-protection`], 'aws_backup_restore_testing_plan')).toEqual({});
+  });
+
+  test('without restoreTesting, no restore testing and no restore event rule', () => {
+    const d = multiSite();
+    delete d.backupPlans.nightly.restoreTesting;
+    const { stacks } = synthDraft(d);
+    for (const stack of Object.values(stacks)) {
+      expect(resources(stack, 'aws_backup_restore_testing_plan')).toEqual({});
+      expect(resources(stack, 'aws_cloudwatch_event_rule').restore_failed).toBeUndefined();
+    }
+  });
+});
