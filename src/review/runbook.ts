@@ -72,7 +72,9 @@ function alarmSection(m: Blueprint, plan: Plan, file: string): string[] {
     const { means, first } = ALARM_KINDS[kind];
     return [`| \`${kind}\` (${mine.length}) | ${where} | ${means} | ${first.replace(/<blueprint>/g, file)} |`];
   });
-  const backups = stacksOf(plan, 'protection').some((s) => s.backupEvents.length);
+  const eventSites = (key: string) => [...new Set(stacksOf(plan, 'protection').filter((s) => s.backupEvents.some((e) => e.key === key)).map((s) => s.site.key))];
+  const backups = eventSites('backup_failed');
+  const restores = eventSites('restore_failed');
   return [
     '## When an alarm fires',
     '',
@@ -81,7 +83,8 @@ function alarmSection(m: Blueprint, plan: Plan, file: string): string[] {
     '| alarm | at | what it means | what to do first |',
     '| --- | --- | --- | --- |',
     ...rows,
-    ...(backups ? [`| backup or copy job failed (event) | ${[...new Set(stacksOf(plan, 'protection').filter((s) => s.backupEvents.length).map((s) => s.site.key))].join(', ')} | AWS Backup ended a job FAILED, ABORTED, EXPIRED or PARTIAL; the e-mail carries its statusMessage | copies across accounts fail when the accounts are not in one AWS Organization with cross-account backup enabled, or the destination vault or key does not admit the source (\`${cmd(file, 'doctor -b <file>')}\` checks both); otherwise read the job in AWS Backup |`] : []),
+    ...(backups.length ? [`| backup or copy job failed (event) | ${backups.join(', ')} | AWS Backup ended a job FAILED, ABORTED, EXPIRED or PARTIAL; the e-mail carries its statusMessage | copies across accounts fail when the accounts are not in one AWS Organization with cross-account backup enabled, or the destination vault or key does not admit the source (\`${cmd(file, 'doctor -b <file>')}\` checks both); otherwise read the job in AWS Backup |`] : []),
+    ...(restores.length ? [`| restore job failed (event) | ${restores.join(', ')} | a restore test of \`restoreTesting\` (or another AWS Backup restore there) ended FAILED or ABORTED; the e-mail carries its statusMessage | \`${cmd(file, 'verify -b <file> --recovery')}\` prints the last test's message: a subnet or security group of the tested network gone, or a key the restore cannot use; what fails here would fail a restore in a disaster |`] : []),
     '',
   ];
 }
@@ -170,6 +173,10 @@ function drillSection(m: Blueprint, file: string, site: Site, entries: Recovery[
   for (const e of linked) out.push(`   ${cmd(file, `verify -b <file> --site ${site.key} --file-system ${e.fileSystem.key} --mount <mount point> --sample 20`)}`);
   if (!linked.length) out.push(`   ${cmd(file, `verify -b <file> --site ${site.key}`)}`);
   out.push('   ```');
+  const tested = fromBackup.filter((e) => [...m.backupPlans.values()].some((p) => p.fileSystems.includes(e.fileSystem) && p.restoreTesting?.site === site));
+  const untested = fromBackup.filter((e) => !tested.includes(e));
+  if (tested.length) out.push(`   Between drills AWS Backup rehearses the restore of ${tested.map((e) => e.fileSystem.key).join(', ')} at ${site.key} on its own (\`restoreTesting\`); \`verify --recovery\` shows the last result.`);
+  if (untested.length) out.push(`   Set \`restoreTesting\` on the backup plan of ${untested.map((e) => e.fileSystem.key).join(', ')} to have AWS Backup rehearse its restore at ${site.key} between drills.`);
   out.push(`${n++}. Tear the drill down, then put the site's other stacks back as they run without a failover:`, '', '   ```sh', `   ${env} npx ${cdkCli().command} destroy ${lustre}`);
   if (others.length) out.push(`   LUSTREFORM_BLUEPRINT=${file} npx ${cdkCli().command} deploy ${others.join(' ')}`);
   out.push('   ```', '');
@@ -253,7 +260,7 @@ export function runbookMarkdown(m: Blueprint, file: string): string {
     // What failover prints: every later cdktf (or cdktn) command of this failover, failback included, carries it.
     const failoverEnv = `LUSTREFORM_BLUEPRINT=${file} LUSTREFORM_FAILOVER=${site.key}:${fsList}${fromBackup.length ? ` LUSTREFORM_FROM_BACKUP=${fromBackup.map((e) => `${e.fileSystem.key}=<backup id>`).join(',')}` : ''}`;
     out.push(`## Failover to ${site.key} (${site.account ? `account ${site.account.id}, ` : ''}${site.region})`, '');
-    out.push('1. Check that recovery would work: replicas present, versioned, replicated into; backup copies recent.', '', '   ```sh', `   ${cmd(file, `verify -b <file> --recovery --site ${site.key}`)}`, '   ```');
+    out.push('1. Check that recovery would work: replicas present, versioned, replicated into; backup copies recent; the last restore tests passed.', '', '   ```sh', `   ${cmd(file, `verify -b <file> --recovery --site ${site.key}`)}`, '   ```');
     if (fromBackup.length) {
       out.push(`2. Find the newest backup copy of ${fromBackup.map((e) => e.fileSystem.key).join(', ')} in the vault \`${vault}\`:`, '', '   ```sh', `   aws backup list-recovery-points-by-backup-vault --backup-vault-name ${vault} --by-resource-type FSx --region ${site.region}`, '   ```', `   A restore needs the same deployment type, storage capacity, throughput, Lustre version and compression as the original: ${fromBackup.map((e) => `${e.fileSystem.key}: ${e.fileSystem.deploymentType}, ${e.fileSystem.storageCapacity ?? 'elastic'} GiB, ${e.fileSystem.throughput ?? '-'} MB/s/TiB, Lustre ${e.fileSystem.lustreVersion}, ${e.fileSystem.compression}`).join('; ')}. lustreform keeps them so.`);
     }
@@ -281,7 +288,7 @@ export function runbookMarkdown(m: Blueprint, file: string): string {
   if (!m.recovery.length) out.push('## Failover', '', 'This blueprint has no `recovery` entries: nothing is rebuilt at another site. Add one per file system that must survive the loss of its site.', '');
 
   out.push(...alarmSection(m, plan, file));
-  out.push('## What verify checks', '', '- `verify`: every file system found and AVAILABLE; every repository linked as the blueprint says (S3 path, events) and AVAILABLE; the last import and export task not failed; at least 10% free capacity; no alarm in ALARM and none missing; the key of every customer-managed-key repository bucket admits the file system\'s own FSx service-linked role (where its policy can be read); with `--mount`, nothing still `released`, and with `--sample N` N files of each repository read back match S3 (size and SHA-256).', '- `verify --recovery`: each recovery repository\'s replica bucket exists and is versioned, its source bucket replicates into it, and backup copies at recovery sites are recent (one schedule interval plus a day).', '');
+  out.push('## What verify checks', '', '- `verify`: every file system found and AVAILABLE; every repository linked as the blueprint says (S3 path, events) and AVAILABLE; the last import and export task not failed; at least 10% free capacity; no alarm in ALARM and none missing; the key of every customer-managed-key repository bucket admits the file system\'s own FSx service-linked role (where its policy can be read); with `--mount`, nothing still `released`, and with `--sample N` N files of each repository read back match S3 (size and SHA-256).', '- `verify --recovery`: each recovery repository\'s replica bucket exists and is versioned, its source bucket replicates into it, backup copies at recovery sites are recent (one schedule interval plus a day), and the last restore test of each \`restoreTesting\` finished COMPLETED within its schedule interval, start window and a day (a plan too new to have run one is skipped).', '');
   out.push(`Sites running file systems: ${primarySites.join(', ') || 'none'}.`, '');
   return out.join('\n');
 }

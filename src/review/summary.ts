@@ -37,7 +37,7 @@ export interface Summary {
     monthlyUsd: number | null;
     repositories: { path: string; s3: string; purpose: string; autoImport: string[]; autoExport: string[]; preload: string }[];
   }[];
-  protection: { fsxBackups: { fileSystem: string; dailyAt: string | null; retentionDays: number }[]; plans: { key: string; site: string; fileSystems: string[]; schedule: string; retentionDays: number; copies: string[]; vaultLock: string | null }[] };
+  protection: { fsxBackups: { fileSystem: string; dailyAt: string | null; retentionDays: number }[]; plans: { key: string; site: string; fileSystems: string[]; schedule: string; retentionDays: number; copies: string[]; vaultLock: string | null; restoreTests: string | null }[] };
   /** The archive restores deployed: the blueprint's, and those lustreform adds for archived replicas at recovery sites. */
   archiveRestore: { bucket: string; site: string; prefix: string; tier: string; days: number; notify: string[] }[];
   recovery: { fileSystem: string; from: string; to: string; standby: string }[];
@@ -84,6 +84,7 @@ export function summarize(m: Blueprint): Summary {
         retentionDays: p.retentionDays,
         copies: p.copyTo.map((c) => `${c.site.key} (${c.retentionDays} days)`),
         vaultLock: p.vaultLock ? `${p.vaultLock.mode} ${p.vaultLock.minRetentionDays}-${p.vaultLock.maxRetentionDays} days` : null,
+        restoreTests: restoreTestsOf(plan, p.key),
       })),
     },
     archiveRestore: stacksOf(plan, 'protection').flatMap((s) => s.archiveRestore.map((a) => ({ bucket: a.bucketKey, site: s.site.key, prefix: a.prefix, tier: a.tier, days: a.days, notify: a.notify }))),
@@ -91,6 +92,12 @@ export function summarize(m: Blueprint): Summary {
     monitoring: watched(m, plan),
     pricing: { date: PRICING.date, region: PRICING.region, sources: PRICING.sources },
   };
+}
+
+/** Where and when AWS Backup tests the restores of a plan (`<site> <schedule>`), from the planned protection stacks. */
+function restoreTestsOf(plan: Plan, key: string): string | null {
+  const at = stacksOf(plan, 'protection').find((s) => s.restoreTests.some((t) => t.key === key));
+  return at ? `${at.site.key} ${at.restoreTests.find((t) => t.key === key)!.schedule}` : null;
 }
 
 function watched(m: Blueprint, plan: Plan): Summary['monitoring'] {
@@ -154,7 +161,7 @@ export function summaryMarkdown(m: Blueprint): string {
     ...(s.protection.fsxBackups.length || s.protection.plans.length
       ? [
           ...(s.protection.fsxBackups.length ? [table(['FSx automatic backups', 'daily at (UTC)', 'kept'], s.protection.fsxBackups.map((b) => [b.fileSystem, b.dailyAt ?? 'AWS chooses', `${b.retentionDays} days`])), ''] : []),
-          ...(s.protection.plans.length ? [table(['AWS Backup plan', 'site', 'file systems', 'schedule', 'kept', 'copies', 'vault lock'], s.protection.plans.map((p) => [p.key, p.site, p.fileSystems.join(', '), p.schedule, `${p.retentionDays} days`, p.copies.join(', ') || '-', p.vaultLock ?? '-'])), ''] : []),
+          ...(s.protection.plans.length ? [table(['AWS Backup plan', 'site', 'file systems', 'schedule', 'kept', 'copies', 'vault lock', 'restore tests'], s.protection.plans.map((p) => [p.key, p.site, p.fileSystems.join(', '), p.schedule, `${p.retentionDays} days`, p.copies.join(', ') || '-', p.vaultLock ?? '-', p.restoreTests ?? '-'])), ''] : []),
         ]
       : ['_none_', '']),
     '### Archive restore',

@@ -19,7 +19,8 @@ describe('lustreform summary', () => {
     expect(r.out).toContain('| archive | primary | PERSISTENT_2 SSD | 4800 GiB | 250 MB/s/TiB | 2.15 | $1008.00 |');
     expect(r.out).toContain('**$1344.00/month** (us-east-1 list prices of 2025-11; https://aws.amazon.com/fsx/lustre/pricing/');
     expect(r.out).toContain('| work | /ExtData | s3://acme-climate-input/ExtData/ | input | NEW, CHANGED, DELETED | - | metadata |');
-    expect(r.out).toContain('| nightly | primary | archive | cron(0 3 * * ? *) | 35 days | recovery (90 days) | governance 7-365 days |');
+    expect(r.out).toContain('| nightly | primary | archive | cron(0 3 * * ? *) | 35 days | recovery (90 days) | governance 7-365 days | recovery cron(0 5 ? * SAT *) |');
+    expect(r.out).toContain('| recovery | climate-recovery-alarms, climate-recovery-alarms-eu-central-1 | backup-failed (events) | AWS Backup restore jobs (restore tests) in eu-west-1 that fail | climate-recovery |');
     expect(r.out).toContain('| work | primary | recovery | cold |');
     // What is deployed, from the plan: the blueprint's restore and the one added for the archived replica at recovery.
     expect(r.out).toContain('| input | primary | ExtData/ | Standard | 7 days | 3-5 hours | ops@example.org |');

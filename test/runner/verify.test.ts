@@ -163,6 +163,19 @@ describe('lustreform verify', () => {
       expect(subjects.join()).not.toContain('fs-0cccccccccccccccc');
     });
 
+    test("the runbook's restore-failed row: its command, run as written, prints the failed test's message", async () => {
+      applyMultiSite(aws);
+      aws.restoreJobs.push(restoreJob('FAILED', 5, { StatusMessage: 'Subnet subnet-0def1234abc567890 does not exist' }));
+      const { file } = writeDraft(multiSite());
+      const book = await run('runbook', '-b', file);
+      const row = book.out.split('\n').find((l) => l.startsWith('| restore job failed (event) | recovery |'));
+      const command = /`(npx lustreform [^`]+)`/.exec(row ?? '')?.[1];
+      expect(command).toBe(`npx lustreform verify -b ${file} --recovery`);
+      const r = await run(...command!.replace('npx lustreform ', '').split(' '));
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/^restore test passed +nightly @recovery \(climate_nightly\) +FAIL +the last test failed 5\.0 h ago, .*does not exist$/m);
+    });
+
     test('a plan not deployed (or deployed in another region) fails, naming the stack to apply', async () => {
       applyMultiSite(aws);
       aws.restoreTestingPlans[0].region = 'eu-central-1';
