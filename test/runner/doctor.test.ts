@@ -89,7 +89,7 @@ describe('lustreform doctor', () => {
     expect(r.code).toBe(1);
     expect(r.row('credentials', `account vault (${VAULT})`)[0]).toMatchObject({ result: 'fail', detail: expect.stringMatching(/^cannot assume arn:aws:iam::222222222222:role\/deployer: not permitted to call sts:AssumeRole \(AccessDenied/) });
     expect(r.row('bucket name', 'input-dr (acme-climate-input-dr)')[0]).toMatchObject({ result: 'skip', detail: 'cannot sign in to account vault (see credentials)' });
-    expect(results(r.row('subnet', /@recovery/))).toEqual(['skip', 'skip']);
+    expect(results(r.row('subnet', /@recovery/))).toEqual(['skip', 'skip', 'skip']);
 
     accounts.deniedRoles.clear();
     accounts.landsIn[`arn:aws:iam::${PROD}:role/deployer`] = '999999999999';
@@ -175,6 +175,9 @@ describe('lustreform doctor', () => {
     expect(r.row('security group', 'archive sg-0abc1234def567890')[0]).toMatchObject({ result: 'fail', detail: expect.stringContaining('inbound 1018-1023; outbound 988; outbound 1021, 1022, 1023') });
     expect(r.row('security group', 'work@recovery sg-0def1234abc567890')[0]).toMatchObject({ result: 'warn', detail: expect.stringContaining('outbound 988; outbound 1018-1023') });
     expect(r.row('security group', 'work@recovery sg-0def1234abc567890')[0].detail).toContain('(needed at failover: cold standby)');
+    // The same network for the restore tests AWS Backup runs every week: a failure now, not at failover.
+    expect(r.row('security group', 'restore tests of nightly@recovery sg-0def1234abc567890')[0]).toMatchObject({ result: 'fail', detail: expect.stringContaining('outbound 988; outbound 1018-1023') });
+    expect(r.row('security group', 'restore tests of nightly@recovery sg-0def1234abc567890')[0].detail).not.toContain('cold standby');
 
     accounts.subnets.splice(0, 1);
     const missing = await doctor(multiSite());
@@ -323,7 +326,7 @@ describe('lustreform doctor', () => {
     expect(r.row('credentials').map((c: any) => c.subject)).toEqual([`account vault (${VAULT})`]);
     // Nothing of the primary site: its buckets, file systems, keys and limits.
     expect(r.checks.filter((c) => /^(input|output) \(|^(work|archive) |^bucket (input|output):|^file system (work|archive)[: ]|111111111111 eu-central-1/.test(c.subject))).toEqual([]);
-    expect(r.row('subnet').map((c: any) => c.subject)).toEqual(['work@recovery subnet-0def1234abc567890', 'archive@recovery subnet-0def1234abc567890']);
+    expect(r.row('subnet').map((c: any) => c.subject)).toEqual(['work@recovery subnet-0def1234abc567890', 'archive@recovery subnet-0def1234abc567890', 'restore tests of nightly@recovery subnet-0def1234abc567890']);
     expect(r.row('state backend')).toEqual([]);
 
     const before = accounts.calls.length;

@@ -1,14 +1,14 @@
 /**
  * What the stacks will create, as `doctor` needs to know it, in this one file: the buckets and
  * what they are for, the networks file systems join, which KMS keys are used and who must be able
- * to use them, file system capacity per site, cross-account backup copies and the state backend
+ * to use them (restore tests' networks included), file system capacity per site, cross-account backup copies and the state backend
  * (from the model), and the archive-restore trails and functions per site (from the plan, which
  * the stacks render: so the concurrency doctor checks is the one the stacks set). This is the only
  * file of doctor that reads the model's structure; the checks read only what it returns.
  */
 import type { Blueprint, Bucket, DeploymentType, FileSystem, Network, Site, StateConfig, StorageType } from '../../blueprint/model';
 import { isScratch, sameAccount } from '../../blueprint/model';
-import { directionsFrom, directionsInto } from '../../blueprint/topology';
+import { directionsFrom, directionsInto, restoreTestNetwork } from '../../blueprint/topology';
 import { partitionOf } from '../../aws/regions';
 import { fsxS3RoleArn } from '../../aws/fsx';
 import { roleArn, withAccount } from '../../plan/arns';
@@ -173,7 +173,7 @@ export function expectations(m: Blueprint, accountOf: (site: Site) => string): E
 
   return {
     buckets,
-    networks: copies.map(({ subject, fs, network, standby }) => ({ subject, site: fs.site, network, standby })),
+    networks: [...copies.map(({ subject, fs, network, standby }) => ({ subject, site: fs.site, network, standby })), ...restoreTestNetworks(m)],
     keys,
     fileSystems,
     restore,
@@ -192,4 +192,12 @@ function dedupe(needs: KeyNeed[]): KeyNeed[] {
     if (!seen.has(k)) seen.set(k, n);
   }
   return [...seen.values()];
+}
+
+/** The networks restore tests restore into, needed now (AWS Backup runs them on schedule), whichever recovery entry they come from. */
+function restoreTestNetworks(m: Blueprint): ExpectedNetwork[] {
+  return [...m.backupPlans.values()].flatMap((p) => {
+    const n = restoreTestNetwork(m, p);
+    return p.restoreTesting && n ? [{ subject: `restore tests of ${p.key}@${p.restoreTesting.site.key}`, site: p.restoreTesting.site, network: { path: [...p.restoreTesting.path, 'network'], subnetId: n.subnetId, securityGroupIds: n.securityGroupIds }, standby: undefined }] : [];
+  });
 }
