@@ -179,7 +179,8 @@ export const CHECKS: Check[] = [
       return trust.every((s) => s.Condition?.StringEquals?.['aws:SourceAccount']) ? 'PASSED' : 'FAILED';
     },
   },
-  { id: 'LF_BACKUP_NO_RESTORES', name: 'No role carries AWSBackupServiceRolePolicyForRestores', types: ['aws_iam_role_policy_attachment'], evaluate: (r) => (/AWSBackupServiceRolePolicyForRestores$/.test(String(r.conf.policy_arn)) ? 'FAILED' : 'PASSED') },
+  // Only the restore testing role (restoreTesting, src/plan/restore-testing.ts) restores: no backup plan role, no other role.
+  { id: 'LF_BACKUP_NO_RESTORES', name: 'No role but the restore testing role carries AWSBackupServiceRolePolicyForRestores', types: ['aws_iam_role_policy_attachment'], evaluate: (r) => (/AWSBackupServiceRolePolicyForRestores$/.test(String(r.conf.policy_arn)) && !/^\$\{aws_iam_role\.restore_test_[^.]+\.name\}$/.test(String(r.conf.role)) ? 'FAILED' : 'PASSED') },
   {
     id: 'LF_TLS_EVERY_ACTION',
     name: 'Topic and queue policies deny every action without TLS',
