@@ -23,8 +23,10 @@
  *   read in full when this was written; a wrong key shows as a failed restore test: the
  *   restore_failed event rule notifies the alarm topic and `verify --recovery` prints AWS's
  *   status message.
- * - The role: AWSBackupServiceRolePolicyForRestores (fsx:CreateFileSystemFromBackup and the
- *   network interfaces it needs). Clean-up after a test is AWS Backup's own service-linked role
+ * - The role: AWSBackupServiceRolePolicyForRestores (version v23 of 2025-05-22 grants
+ *   fsx:CreateFileSystemFromBackup, fsx:TagResource, kms:DescribeKey and kms:CreateGrant where
+ *   kms:GrantIsForAWSResource, which is how FSx uses a key; FSx creates the network interfaces
+ *   with its own service-linked role). Clean-up after a test is AWS Backup's own service-linked role
  *   (AWSServiceRolePolicyForBackupRestoreTesting, deleting only resources tagged
  *   `awsbackup-restore-test`), so this role has no delete rights to spare.
  */

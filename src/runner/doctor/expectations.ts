@@ -156,6 +156,7 @@ export function expectations(m: Blueprint, accountOf: (site: Site) => string): E
   const fileSystems: FileSystemDemand[] = [
     ...[...m.fileSystems.values()].map((fs) => demand(fs, fs.key)),
     ...deployedRecoveries(m).map((c) => demand(c.fileSystem, `${c.entry.fileSystem.key}@${c.entry.site.key}`)),
+    ...restoreTestCopies(m),
   ];
 
   const protection = stacksOf(planBlueprint(m), 'protection').filter((s) => s.archiveRestore.length);
@@ -199,5 +200,20 @@ function restoreTestNetworks(m: Blueprint): ExpectedNetwork[] {
   return [...m.backupPlans.values()].flatMap((p) => {
     const n = restoreTestNetwork(m, p);
     return p.restoreTesting && n ? [{ subject: `restore tests of ${p.key}@${p.restoreTesting.site.key}`, site: p.restoreTesting.site, network: { path: [...p.restoreTesting.path, 'network'], subnetId: n.subnetId, securityGroupIds: n.securityGroupIds }, standby: undefined }] : [];
+  });
+}
+
+/**
+ * The file systems a restore test builds at its site for the hours it runs: one of every file
+ * system with recovery points in that site's vault (the selection is every FSx resource there),
+ * counted against the site's FSx capacity quota like any other.
+ */
+function restoreTestCopies(m: Blueprint): FileSystemDemand[] {
+  const plans = [...m.backupPlans.values()];
+  return plans.flatMap((p) => {
+    const site = p.restoreTesting?.site;
+    if (!site) return [];
+    const inVault = [...new Set(plans.filter((o) => o.site === site || o.copyTo.some((c) => c.site === site)).flatMap((o) => o.fileSystems))];
+    return inVault.map((fs) => ({ ...demand(fs, `${fs.key} (restore test)@${site.key}`), site }));
   });
 }
