@@ -48,3 +48,7 @@ export function serviceTrust(service: string, source: TrustSource): Statement[] 
 export function denyInsecureTransport(service: 's3' | 'sns' | 'sqs', resources: string | string[]): Statement {
   return { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: `${service}:*`, Resource: resources, Condition: { Bool: { 'aws:SecureTransport': false } } };
 }
+
+/** AWS managed service-role policies (`arn:<partition>:iam::aws:policy/service-role/<name>`), by name. */
+export const managedServicePolicies = (partition: string, names: readonly string[]): { name: string; arn: string }[] =>
+  names.map((name) => ({ name, arn: `arn:${partition}:iam::aws:policy/service-role/${name}` }));

@@ -9,7 +9,7 @@ import { getObjectSelector } from '../aws/cloudtrail';
 import { partitionOf } from '../aws/regions';
 import { accountOf, objectsArn, restoreTrailLogBucketName, restoreTrailName, roleName, shortHash, vaultArn, vaultName } from './arns';
 import { operationalBucket } from './operational';
-import { serviceTrust } from '../aws/policies';
+import { managedServicePolicies, serviceTrust } from '../aws/policies';
 import { backupEventRules, backupPlanAlarms, restoreAlarms, restoreEventRules } from './monitoring';
 import { restoreTestPlan, restoreTestsAt } from './restore-testing';
 import type { ArchiveRestorePlan, ArchiveRestoreTrailPlan, BackupEventRulePlan, BackupPlanPlan, Layer, RestoreFunctionPlan, RestoreTestPlan } from './types';
@@ -163,7 +163,7 @@ export function backupPlanPlan(m: Blueprint, plan: BackupPlan): BackupPlanPlan {
       // documents none for the service role (its confused-deputy guidance covers vault access
       // policies and notification topics), and a backup job serves a plan, a vault and a resource.
       trust: serviceTrust('backup.amazonaws.com', { account: accountOf(plan.site) }),
-      managedPolicies: BACKUP_MANAGED_POLICIES.map((p) => ({ name: p, arn: `arn:${partition}:iam::aws:policy/service-role/${p}` })),
+      managedPolicies: managedServicePolicies(partition, BACKUP_MANAGED_POLICIES),
     },
     selections: plan.fileSystems.map((fs) => ({
       fileSystemKey: fs.key,

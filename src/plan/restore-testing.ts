@@ -32,7 +32,7 @@
  */
 import type { BackupPlan, Blueprint, RestoreTesting, Site } from '../blueprint/model';
 import { restoreTestNetwork } from '../blueprint/topology';
-import { serviceTrust } from '../aws/policies';
+import { managedServicePolicies, serviceTrust } from '../aws/policies';
 import { partitionOf } from '../aws/regions';
 import { accountOf, restoreTestingName, roleName, vaultArn } from './arns';
 import type { RestoreTestPlan } from './types';
@@ -70,7 +70,7 @@ export function restoreTestPlan(m: Blueprint, plan: Tested): RestoreTestPlan {
       name: roleName(m, 'restore-test', plan.key),
       description: `AWS Backup restore tests of plan ${plan.key} at site ${rt.site.key} (lustreform)`,
       trust: serviceTrust('backup.amazonaws.com', { account: accountOf(rt.site) }),
-      managedPolicies: RESTORE_TESTING_MANAGED_POLICIES.map((p) => ({ name: p, arn: `arn:${partition}:iam::aws:policy/service-role/${p}` })),
+      managedPolicies: managedServicePolicies(partition, RESTORE_TESTING_MANAGED_POLICIES),
     },
   };
 }

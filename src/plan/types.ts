@@ -234,6 +234,14 @@ export interface FileSystemPlan {
   repositoryEvents?: LogMetricFilterPlan;
 }
 
+/** A role a service assumes, with AWS managed policies only. */
+export interface ServiceRolePlan {
+  name: string;
+  description: string;
+  trust: Statement[];
+  managedPolicies: { name: string; arn: string }[];
+}
+
 export interface BackupPlanPlan {
   key: string;
   name: string;
@@ -244,7 +252,7 @@ export interface BackupPlanPlan {
   retentionDays: number;
   copies: { vaultArn: string; retentionDays: number }[];
   recoveryPointTags: Record<string, string>;
-  role: { name: string; description: string; trust: Statement[]; managedPolicies: { name: string; arn: string }[] };
+  role: ServiceRolePlan;
   selections: { fileSystemKey: string; name: string; resources: string[]; tags: { key: string; value: string }[] }[];
   alarms: AlarmPlan[];
 }
@@ -265,7 +273,7 @@ export interface RestoreTestPlan {
   validationWindowHours?: number;
   /** RestoreMetadataOverrides: the tested site's network (list values as JSON array strings). */
   metadataOverrides: Record<string, string>;
-  role: { name: string; description: string; trust: Statement[]; managedPolicies: { name: string; arn: string }[] };
+  role: ServiceRolePlan;
 }
 
 export interface ArchiveRestorePlan {

@@ -3,13 +3,12 @@ import { BackupSelection } from '@cdktf/provider-aws/lib/backup-selection';
 import { BackupVault } from '@cdktf/provider-aws/lib/backup-vault';
 import { BackupVaultLockConfiguration } from '@cdktf/provider-aws/lib/backup-vault-lock-configuration';
 import { BackupVaultPolicy } from '@cdktf/provider-aws/lib/backup-vault-policy';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import type { BackupPlanPlan, VaultPlan } from '../plan/types';
 import { renderAlarms } from './monitoring';
 import { policyJson } from './policy';
+import { renderServiceRole } from './service-role';
 
 export interface SiteBackupVaultProps {
   /** The planned vault: name, key, lock, and the accounts whose plans copy into it. */
@@ -73,11 +72,7 @@ export class FileSystemBackupPlan extends Construct {
     });
     backupPlan.overrideLogicalId(p.key);
 
-    const role = new IamRole(this, 'role', { name: p.role.name, assumeRolePolicy: policyJson(p.role.trust), description: p.role.description });
-    role.overrideLogicalId(`backup_${p.key}`);
-    for (const policy of p.role.managedPolicies) {
-      new IamRolePolicyAttachment(this, policy.name, { role: role.name, policyArn: policy.arn }).overrideLogicalId(`backup_${p.key}_${policy.name}`);
-    }
+    const role = renderServiceRole(this, `backup_${p.key}`, p.role);
 
     for (const s of p.selections) {
       new BackupSelection(this, `select-${s.fileSystemKey}`, {

@@ -1,10 +1,8 @@
 import { BackupRestoreTestingPlan } from '@cdktf/provider-aws/lib/backup-restore-testing-plan';
 import { BackupRestoreTestingSelection } from '@cdktf/provider-aws/lib/backup-restore-testing-selection';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
 import type { RestoreTestPlan } from '../plan/types';
-import { policyJson } from './policy';
+import { renderServiceRole } from './service-role';
 
 export interface RestoreTestingProps {
   /** The planned restore tests of one backup plan at the tested site. */
@@ -29,11 +27,7 @@ export class RestoreTesting extends Construct {
     });
     plan.overrideLogicalId(t.key);
 
-    const role = new IamRole(this, 'role', { name: t.role.name, assumeRolePolicy: policyJson(t.role.trust), description: t.role.description });
-    role.overrideLogicalId(`restore_test_${t.key}`);
-    for (const policy of t.role.managedPolicies) {
-      new IamRolePolicyAttachment(this, policy.name, { role: role.name, policyArn: policy.arn }).overrideLogicalId(`restore_test_${t.key}_${policy.name}`);
-    }
+    const role = renderServiceRole(this, `restore_test_${t.key}`, t.role);
 
     new BackupRestoreTestingSelection(this, 'selection', {
       name: t.selectionName,
