@@ -18,9 +18,10 @@
  *   (AWS Backup Developer Guide, "Restore testing inferred metadata"). lustreform relies on no
  *   inferred network (the backed-up file system's subnet and groups do not exist at another
  *   site): the tested site's network is always given as overrides: `subnetIds` and `securityGroupIds`
- *   ("key values are not case sensitive"), list values as JSON array strings, the form
- *   StartRestoreJob's metadata takes for lists. The FSx for Lustre row of that page could not be
- *   read in full when this was written; a wrong key shows as a failed restore test: the
+ *   ("key values are not case sensitive"), the names of the CreateFileSystemFromBackup parameters
+ *   the restore passes them to (SubnetIds, SecurityGroupIds), list values as JSON array strings,
+ *   the form StartRestoreJob's metadata takes for lists. The FSx for Lustre row of that page could
+ *   not be read in full when this was written; a wrong key shows as a failed restore test: the
  *   restore_failed event rule notifies the alarm topic and `verify --recovery` prints AWS's
  *   status message.
  * - The role: AWSBackupServiceRolePolicyForRestores (version v23 of 2025-05-22 grants
