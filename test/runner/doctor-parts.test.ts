@@ -96,11 +96,12 @@ describe('what doctor expects the stacks to create (the adapter)', () => {
     expect(checked).toBeGreaterThanOrEqual(2);
   });
 
-  test('capacity counts warm standbys, not cold ones; copies across accounts; keys with who needs them', () => {
-    expect(e.fileSystems.map((f) => f.subject)).toEqual(['work', 'archive']);
+  test('capacity counts warm standbys, not cold ones, and restore test copies; copies across accounts; keys with who needs them', () => {
+    // The weekly restore test builds a copy of archive at the recovery site.
+    expect(e.fileSystems.map((f) => [f.subject, f.site.key])).toEqual([['work', 'primary'], ['archive', 'primary'], ['archive (restore test)@recovery', 'recovery']]);
     const warm = multiSite();
     warm.recovery[0].standby = 'warm';
-    expect(expectations(validateDraft(warm).model!, accountOf as never).fileSystems.map((f) => [f.subject, f.site.key])).toEqual([['work', 'primary'], ['archive', 'primary'], ['work@recovery', 'recovery']]);
+    expect(expectations(validateDraft(warm).model!, accountOf as never).fileSystems.map((f) => [f.subject, f.site.key])).toEqual([['work', 'primary'], ['archive', 'primary'], ['work@recovery', 'recovery'], ['archive (restore test)@recovery', 'recovery']]);
     expect(e.crossAccountCopies.map((c) => [c.plan, c.source.key, c.destination.key])).toEqual([['nightly', 'primary', 'recovery']]);
     const drKey = e.keys.find((k) => k.what === 'bucket input-dr')!;
     expect(drKey.needs.map((n) => [n.kind, n.principal])).toEqual([
