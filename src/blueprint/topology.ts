@@ -2,7 +2,7 @@
  * Topology queries over the model: where a repository's data lives in S3, which way edges
  * replicate, which copy of a bucket a site can read, which storage classes a bucket's objects reach.
  */
-import type { ArchiveRestore, BackupPlan, Blueprint, Bucket, FileSystem, Recovery, ReplicationEdge, Repository, Site } from './model';
+import type { ArchiveRestore, BackupPlan, Blueprint, Bucket, FileSystem, Recovery, ReplicationEdge, Repository, RestoreTesting, Site } from './model';
 import { schemaDefault } from './schema';
 
 /** `/a/b/` -> `/a/b`; `/` stays `/`. */
@@ -114,6 +114,12 @@ export function bucketReaders(m: Blueprint, bucket: Bucket): BucketReader[] {
   for (const rec of m.recovery) if (rec.fileSystem.repositories.some((r) => replicaAt(m, r.bucket, rec.site)?.replica === bucket)) out.push({ fileSystem: rec.fileSystem, site: rec.site, recovery: rec });
   return out;
 }
+
+/** A backup plan with restore testing. */
+export type TestedPlan = BackupPlan & { restoreTesting: RestoreTesting };
+
+/** The plans with `restoreTesting`, in blueprint order. */
+export const testedPlans = (m: Blueprint): TestedPlan[] => [...m.backupPlans.values()].filter((p): p is TestedPlan => !!p.restoreTesting);
 
 /**
  * Where a plan's restore tests restore: the blueprint's `restoreTesting.network`, else the network

@@ -31,8 +31,8 @@
  *   (AWSServiceRolePolicyForBackupRestoreTesting, deleting only resources tagged
  *   `awsbackup-restore-test`), so this role has no delete rights to spare.
  */
-import type { BackupPlan, Blueprint, RestoreTesting, Site } from '../blueprint/model';
-import { restoreTestNetwork } from '../blueprint/topology';
+import type { Blueprint, Site } from '../blueprint/model';
+import { restoreTestNetwork, testedPlans, type TestedPlan } from '../blueprint/topology';
 import { managedServicePolicies, serviceTrust } from '../aws/policies';
 import { partitionOf } from '../aws/regions';
 import { accountOf, restoreTestingName, roleName, vaultArn } from './arns';
@@ -44,12 +44,10 @@ export const RESTORE_TESTING_MANAGED_POLICIES = ['AWSBackupServiceRolePolicyForR
 /** The tag AWS Backup puts on what a restore test creates ("Resources that are part of a restore testing plan contain a tag called awsbackup-restore-test"): the runner never takes such a file system for the blueprint's own. */
 export const RESTORE_TEST_TAG = 'awsbackup-restore-test';
 
-type Tested = BackupPlan & { restoreTesting: RestoreTesting };
-
 /** The plans whose restores are tested at `site`. */
-export const restoreTestsAt = (m: Blueprint, site: Site): Tested[] => [...m.backupPlans.values()].filter((p): p is Tested => p.restoreTesting?.site === site);
+export const restoreTestsAt = (m: Blueprint, site: Site): TestedPlan[] => testedPlans(m).filter((p) => p.restoreTesting.site === site);
 
-export function restoreTestPlan(m: Blueprint, plan: Tested): RestoreTestPlan {
+export function restoreTestPlan(m: Blueprint, plan: TestedPlan): RestoreTestPlan {
   const rt = plan.restoreTesting;
   const network = restoreTestNetwork(m, plan);
   // PLN014 refuses a blueprint without one before planning.

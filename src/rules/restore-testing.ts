@@ -1,11 +1,8 @@
-import type { BackupPlan, Blueprint, RestoreTesting } from '../blueprint/model';
-import { restoreTestNetwork } from '../blueprint/topology';
+import type { BackupPlan } from '../blueprint/model';
+import { restoreTestNetwork, testedPlans as tested } from '../blueprint/topology';
 import { cronProblem, expectedIntervalHours } from '../aws/cron';
 import { COPY_LAG_HOURS } from '../aws/backup';
 import { hit, type Rule, type RuleHit } from './rule';
-
-type Tested = BackupPlan & { restoreTesting: RestoreTesting };
-const tested = (m: Blueprint): Tested[] => [...m.backupPlans.values()].filter((p): p is Tested => !!p.restoreTesting);
 
 /** Where the plan's recovery points are: its own vault and the vaults it copies to. */
 const holds = (p: BackupPlan) => [p.site, ...p.copyTo.map((c) => c.site)];

@@ -9,7 +9,8 @@
  * computed: its form is not documented.
  */
 import { GetRestoreTestingPlanCommand, paginateListRestoreJobs, type RestoreJobsListMember } from '@aws-sdk/client-backup';
-import type { BackupPlan, Blueprint, RestoreTesting } from '../blueprint/model';
+import type { Blueprint, Site } from '../blueprint/model';
+import { testedPlans } from '../blueprint/topology';
 import { expectedIntervalHours } from '../aws/cron';
 import { restoreTestPlan } from '../plan/restore-testing';
 import { stackName } from '../plan/stacks';
@@ -19,20 +20,16 @@ import type { Check } from './checks';
 /** Hours a restore test may take after it starts before its result is overdue (FSx restores a whole file system; AWS states no bound). */
 export const RESTORE_TEST_RUN_HOURS = 24;
 
-type Tested = BackupPlan & { restoreTesting: RestoreTesting };
-
 const FINISHED = new Set(['COMPLETED', 'FAILED', 'ABORTED']);
 const hoursSince = (now: Date, then: Date) => (now.getTime() - then.getTime()) / 3600_000;
 
-export async function verifyRestoreTests(model: Blueprint, opts: { site?: string; clientsFor: (site: Tested['site']) => SiteClients; now?: Date }): Promise<Check[]> {
+export async function verifyRestoreTests(model: Blueprint, opts: { site?: string; clientsFor: (site: Site) => SiteClients; now?: Date }): Promise<Check[]> {
   const checks: Check[] = [];
   const now = opts.now ?? new Date();
-  for (const plan of model.backupPlans.values()) {
-    if (!plan.restoreTesting) continue;
-    const tested = plan as Tested;
-    const rt = tested.restoreTesting;
+  for (const plan of testedPlans(model)) {
+    const rt = plan.restoreTesting;
     if (opts.site && rt.site.key !== opts.site && plan.site.key !== opts.site) continue;
-    const planned = restoreTestPlan(model, tested);
+    const planned = restoreTestPlan(model, plan);
     const subject = `${plan.key} @${rt.site.key} (${planned.name})`;
     const add = (result: Check['result'], detail: string) => checks.push({ check: 'restore test passed', subject, result, detail });
     const backup = opts.clientsFor(rt.site).backup;

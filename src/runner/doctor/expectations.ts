@@ -1,14 +1,15 @@
 /**
  * What the stacks will create, as `doctor` needs to know it, in this one file: the buckets and
- * what they are for, the networks file systems join, which KMS keys are used and who must be able
- * to use them (restore tests' networks included), file system capacity per site, cross-account backup copies and the state backend
- * (from the model), and the archive-restore trails and functions per site (from the plan, which
- * the stacks render: so the concurrency doctor checks is the one the stacks set). This is the only
- * file of doctor that reads the model's structure; the checks read only what it returns.
+ * what they are for, the networks file systems and restore tests join, which KMS keys are used
+ * and who must be able to use them, file system capacity per site (restore test copies included),
+ * cross-account backup copies and the state backend (from the model), and the archive-restore
+ * trails and functions per site (from the plan, which the stacks render: so the concurrency doctor
+ * checks is the one the stacks set). This is the only file of doctor that reads the model's
+ * structure; the checks read only what it returns.
  */
 import type { Blueprint, Bucket, DeploymentType, FileSystem, Network, Site, StateConfig, StorageType } from '../../blueprint/model';
 import { isScratch, sameAccount } from '../../blueprint/model';
-import { directionsFrom, directionsInto, restoreTestNetwork } from '../../blueprint/topology';
+import { directionsFrom, directionsInto, restoreTestNetwork, testedPlans } from '../../blueprint/topology';
 import { partitionOf } from '../../aws/regions';
 import { fsxS3RoleArn } from '../../aws/fsx';
 import { roleArn, withAccount } from '../../plan/arns';
@@ -197,9 +198,9 @@ function dedupe(needs: KeyNeed[]): KeyNeed[] {
 
 /** The networks restore tests restore into, needed now (AWS Backup runs them on schedule), whichever recovery entry they come from. */
 function restoreTestNetworks(m: Blueprint): ExpectedNetwork[] {
-  return [...m.backupPlans.values()].flatMap((p) => {
+  return testedPlans(m).flatMap((p) => {
     const n = restoreTestNetwork(m, p);
-    return p.restoreTesting && n ? [{ subject: `restore tests of ${p.key}@${p.restoreTesting.site.key}`, site: p.restoreTesting.site, network: { path: [...p.restoreTesting.path, 'network'], subnetId: n.subnetId, securityGroupIds: n.securityGroupIds }, standby: undefined }] : [];
+    return n ? [{ subject: `restore tests of ${p.key}@${p.restoreTesting.site.key}`, site: p.restoreTesting.site, network: { path: [...p.restoreTesting.path, 'network'], subnetId: n.subnetId, securityGroupIds: n.securityGroupIds }, standby: undefined }] : [];
   });
 }
 
@@ -210,9 +211,8 @@ function restoreTestNetworks(m: Blueprint): ExpectedNetwork[] {
  */
 function restoreTestCopies(m: Blueprint): FileSystemDemand[] {
   const plans = [...m.backupPlans.values()];
-  return plans.flatMap((p) => {
-    const site = p.restoreTesting?.site;
-    if (!site) return [];
+  return testedPlans(m).flatMap((p) => {
+    const site = p.restoreTesting.site;
     const inVault = [...new Set(plans.filter((o) => o.site === site || o.copyTo.some((c) => c.site === site)).flatMap((o) => o.fileSystems))];
     return inVault.map((fs) => ({ ...demand(fs, `${fs.key} (restore test)@${site.key}`), site }));
   });
