@@ -37,6 +37,8 @@ export class FakeAws {
   recoveryPoints: Record<string, { RecoveryPointArn: string; CreationDate: number; Status: string; ResourceType: string }[]> = {};
   /** AWS Backup restore testing plans, each in one region (GetRestoreTestingPlan answers only there). */
   restoreTestingPlans: { name: string; region: string; arn: string; created: Date }[] = [];
+  /** Regions whose AWS Backup restore testing calls answer AccessDeniedException (403). */
+  restoreTestingDenied = new Set<string>();
   /** AWS Backup restore jobs; a restore test's carry CreatedBy.RestoreTestingPlanArn. */
   restoreJobs: { region: string; RestoreJobId: string; Status: string; CreationDate: Date; CompletionDate?: Date; RecoveryPointCreationDate?: Date; StatusMessage?: string; ValidationStatus?: string; CreatedBy?: { RestoreTestingPlanArn: string } }[] = [];
   /** Describe calls before a task goes PENDING -> EXECUTING -> SUCCEEDED (each step). */
@@ -218,6 +220,7 @@ export class FakeAws {
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
       res.end(text);
     };
+    if (this.restoreTestingDenied.has(region)) return send(403, { message: 'User is not authorized to perform: backup:GetRestoreTestingPlan' }, { 'x-amzn-errortype': 'AccessDeniedException' });
     if (url.pathname.startsWith('/restore-testing/plans/')) {
       const name = decodeURIComponent(url.pathname.split('/')[3]);
       this.calls.push({ service: 'backup', op: 'GetRestoreTestingPlan', input: { name, region } });

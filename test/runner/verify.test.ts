@@ -176,12 +176,16 @@ describe('lustreform verify', () => {
       expect(r.out).toMatch(/^restore test passed +nightly @recovery \(climate_nightly\) +FAIL +the last test failed 5\.0 h ago, .*does not exist$/m);
     });
 
-    test('a plan not deployed (or deployed in another region) fails, naming the stack to apply', async () => {
+    test('a plan not deployed (or deployed in another region) fails, naming the stack to apply; an unreadable site is a failed row', async () => {
       applyMultiSite(aws);
       aws.restoreTestingPlans[0].region = 'eu-central-1';
       const { code, row } = await restoreRow();
       expect(code).toBe(1);
       expect(row).toMatchObject({ result: 'fail', detail: "no restore testing plan climate_nightly at site 'recovery' (eu-west-1); apply climate-recovery-protection" });
+      // A site that cannot be read is a row too, not the end of verify.
+      aws.restoreTestingDenied.add('eu-west-1');
+      const denied = await restoreRow();
+      expect(denied.row).toMatchObject({ result: 'fail', detail: expect.stringMatching(/^cannot read the restore tests at site 'recovery' \(AccessDeniedException: User is not authorized/) });
     });
   });
 });
