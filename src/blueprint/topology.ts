@@ -127,10 +127,10 @@ export const testedPlans = (m: Blueprint): TestedPlan[] => [...m.backupPlans.val
  * existing security groups (a group lustreform would create exists only once the standby is
  * deployed). Undefined: none (PLN014 says so).
  */
-export function restoreTestNetwork(m: Blueprint, plan: BackupPlan): { subnetId: string; securityGroupIds: string[]; from?: Recovery } | undefined {
+export function restoreTestNetwork(m: Blueprint, plan: BackupPlan): { subnetId: string; securityGroupIds: string[] } | undefined {
   const rt = plan.restoreTesting;
   if (!rt) return undefined;
   if (rt.network) return rt.network;
   const rec = m.recovery.find((r) => r.site === rt.site && plan.fileSystems.includes(r.fileSystem) && r.network.securityGroupIds?.length);
-  return rec ? { subnetId: rec.network.subnetId, securityGroupIds: rec.network.securityGroupIds!, from: rec } : undefined;
+  return rec ? { subnetId: rec.network.subnetId, securityGroupIds: rec.network.securityGroupIds! } : undefined;
 }

@@ -14,6 +14,7 @@ import { partitionOf } from '../../aws/regions';
 import { fsxS3RoleArn } from '../../aws/fsx';
 import { roleArn, withAccount } from '../../plan/arns';
 import { planBlueprint, stacksOf } from '../../plan/plan';
+import { plansAt, plansCopyingInto } from '../../plan/protection';
 import { deployedRecoveries, recoveredFileSystem } from '../../plan/recovery';
 
 /** A standby copy rebuilt at a recovery site; undefined: the file system itself. */
@@ -210,10 +211,9 @@ function restoreTestNetworks(m: Blueprint): ExpectedNetwork[] {
  * counted against the site's FSx capacity quota like any other.
  */
 function restoreTestCopies(m: Blueprint): FileSystemDemand[] {
-  const plans = [...m.backupPlans.values()];
   return testedPlans(m).flatMap((p) => {
     const site = p.restoreTesting.site;
-    const inVault = [...new Set(plans.filter((o) => o.site === site || o.copyTo.some((c) => c.site === site)).flatMap((o) => o.fileSystems))];
+    const inVault = [...new Set([...plansAt(m, site), ...plansCopyingInto(m, site)].flatMap((o) => o.fileSystems))];
     return inVault.map((fs) => ({ ...demand(fs, `${fs.key} (restore test)@${site.key}`), site }));
   });
 }
